@@ -1,0 +1,26 @@
+//===- ModelBase.td - The `model` dialect definition ------------*- tablegen -*-===//
+#ifndef KILN_MODEL_BASE_TD
+#define KILN_MODEL_BASE_TD
+
+include "mlir/IR/OpBase.td"
+
+def Model_Dialect : Dialect {
+  let name = "model";
+  let cppNamespace = "::kiln::model";
+  let summary = "Graph-level neural network operations with value semantics";
+  let description = [{
+    The `model` dialect is what kiln's frontends produce: one op per
+    graph-level operation (matmul, elementwise arithmetic, softmax, reshape,
+    gather, ...) on ranked tensors whose dims may be symbolic (`?`).
+    Every op infers its result type from its operands and attributes, and its
+    verifier rejects every case the lowering does not define, so passes never
+    re-check. Broadcasting follows numpy/ONNX rules: shapes are aligned on the
+    right and a dim of size 1 stretches to the other operand's size.
+  }];
+  let hasConstantMaterializer = 1;
+}
+
+class Model_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Model_Dialect, mnemonic, traits>;
+
+#endif // KILN_MODEL_BASE_TD

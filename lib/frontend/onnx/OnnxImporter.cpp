@@ -1,0 +1,288 @@
+//===- OnnxImporter.cpp - ONNX graph walk ---------------------------------===//
+//
+// Reads the model, turns graph inputs into arguments of @main and
+// initializers into known constants, then imports the nodes in their
+// (topological) order through the operator table and returns the graph
+// outputs.
+//
+//===----------------------------------------------------------------------===//
+#include "lib/frontend/onnx/OnnxImporter.h"
+#include "lib/frontend/onnx/OnnxImporterImpl.h"
+#include "lib/frontend/onnx/OnnxModelReader.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Debug.h"
+
+#define DEBUG_TYPE "kiln-onnx-import"
+
+using namespace mlir;
+using namespace kiln::onnx_frontend;
+namespace model = kiln::model;
+
+//===----------------------------------------------------------------------===//
+// Graph walk
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+class GraphImporter {
+public:
+  GraphImporter(MLIRContext &context, StringRef path) : state(context, path) {}
+
+  FailureOr<OwningOpRef<ModuleOp>> import(const onnx::ModelProto &model);
+
+private:
+  InFlightDiagnostic emitFileError() { return mlir::emitError(state.fileLoc); }
+  FailureOr<int64_t> findDefaultOpset(const onnx::ModelProto &model);
+  LogicalResult importNode(const onnx::NodeProto &node, int64_t index,
+                           int64_t opset);
+
+  ImportState state;
+};
+
+} // namespace
+
+FailureOr<int64_t>
+GraphImporter::findDefaultOpset(const onnx::ModelProto &model) {
+  for (const onnx::OperatorSetIdProto &opset : model.opset_import())
+    if (opset.domain().empty() || opset.domain() == "ai.onnx")
+      return opset.version();
+  return emitFileError() << "the model does not import the default ONNX "
+                            "operator set (opset_import has no \"\" domain)";
+}
+
+/// The `kiln.dim_names` of a graph input or output: one string per dim, the
+/// dim_param or "" (static or unnamed); null when no dim has a name or the
+/// declared rank is not `rank`.
+static ArrayAttr getDimNames(Builder &b, const onnx::TypeProto &type,
+                             int64_t rank) {
+  if (!type.has_tensor_type() || !type.tensor_type().has_shape())
+    return nullptr;
+  SmallVector<Attribute> names;
+  bool anyNamed = false;
+  for (const auto &dim : type.tensor_type().shape().dim()) {
+    names.push_back(b.getStringAttr(dim.dim_param()));
+    anyNamed |= !dim.dim_param().empty();
+  }
+  if (!anyNamed || int64_t(names.size()) != rank)
+    return nullptr;
+  return b.getArrayAttr(names);
+}
+
+/// Lists every supported op type once: "Abs, Add, ...".
+static std::string supportedOpList() {
+  std::vector<std::string> names;
+  for (const SupportedOnnxOp &op : getSupportedOnnxOps())
+    if (names.empty() || names.back() != op.opType)
+      names.push_back(op.opType);
+  return llvm::join(names, ", ");
+}
+
+LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
+                                        int64_t index, int64_t opset) {
+  std::string name = node.name().empty()
+                         ? node.op_type() + "_" + std::to_string(index)
+                         : node.name();
+  Location loc =
+      NameLoc::get(StringAttr::get(state.context, name), state.fileLoc);
+  NodeImporter importer(state, node, opset, name, loc);
+
+  if (!node.domain().empty() && node.domain() != "ai.onnx")
+    return mlir::emitError(loc)
+           << "node '" << name << "' (" << node.op_type() << ", domain '"
+           << node.domain() << "'): operator domain is not supported by kiln";
+
+  const OpSupport *match = nullptr;
+  SmallVector<const OpSupport *> sameType;
+  for (ArrayRef<OpSupport> table : {getComputeOpTable(), getShapeOpTable()})
+    for (const OpSupport &entry : table) {
+      if (entry.opType != node.op_type())
+        continue;
+      sameType.push_back(&entry);
+      if (opset >= entry.minOpset && opset <= entry.maxOpset)
+        match = &entry;
+    }
+  if (!match) {
+    InFlightDiagnostic diag = mlir::emitError(loc)
+                              << "node '" << name << "' (" << node.op_type()
+                              << ", opset " << opset << "): ";
+    if (sameType.empty()) {
+      diag << "operator is not supported by kiln";
+      diag.attachNote(state.fileLoc)
+          << "supported operators: " << supportedOpList();
+      return diag;
+    }
+    int64_t lo = sameType.front()->minOpset, hi = sameType.front()->maxOpset;
+    for (const OpSupport *entry : sameType)
+      lo = std::min(lo, entry->minOpset), hi = std::max(hi, entry->maxOpset);
+    return diag << "kiln supports " << node.op_type() << " only in opsets "
+                << lo << " to " << hi;
+  }
+
+  LLVM_DEBUG(llvm::dbgs() << "importing node '" << name << "' ("
+                          << node.op_type() << ")\n");
+  if (failed(match->handler(importer)))
+    return failure();
+
+  if (const onnx::AttributeProto *attr = importer.findUnusedAttr())
+    return mlir::emitError(loc)
+           << "node '" << name << "' (" << node.op_type() << ", opset " << opset
+           << "): unexpected attribute '" << attr->name()
+           << "' (ONNX does not define it for this opset, or kiln does not "
+              "support it)";
+
+  return importer.checkOutputs();
+}
+
+FailureOr<OwningOpRef<ModuleOp>>
+GraphImporter::import(const onnx::ModelProto &model) {
+  if (!model.has_graph())
+    return emitFileError() << "not a valid ONNX model: the ModelProto has no "
+                              "graph";
+  const onnx::GraphProto &graph = model.graph();
+  FailureOr<int64_t> opset = findDefaultOpset(model);
+  if (failed(opset))
+    return failure();
+
+  MLIRContext *ctx = state.context;
+  ctx->getOrLoadDialect<model::ModelDialect>();
+  ctx->getOrLoadDialect<func::FuncDialect>();
+  OpBuilder &b = state.builder;
+  OwningOpRef<ModuleOp> module = ModuleOp::create(state.fileLoc);
+
+  // Initializers first: inputs that share a name with one are defaults that
+  // the model fixes (ONNX IR < 4 listed them as inputs too).
+  for (const onnx::TensorProto &init : graph.initializer()) {
+    Location loc = NameLoc::get(b.getStringAttr(init.name()), state.fileLoc);
+    // Errors go to the file: the message names the initializer.
+    auto emitInitError = [&] {
+      return emitFileError() << "initializer '" << init.name() << "': ";
+    };
+    if (init.name().empty())
+      return emitFileError() << "an initializer has no name";
+    FailureOr<DenseElementsAttr> value =
+        state.convertTensor(init, emitInitError);
+    if (failed(value))
+      return failure();
+    if (!state.values
+             .try_emplace(init.name(),
+                          ValueEntry{nullptr, *value, loc, init.name()})
+             .second)
+      return emitInitError() << "defined twice";
+  }
+
+  // Graph inputs become the arguments of @main.
+  SmallVector<Type> argTypes;
+  SmallVector<DictionaryAttr> argAttrs;
+  SmallVector<Location> argLocs;
+  SmallVector<std::string> argNames;
+  for (const onnx::ValueInfoProto &in : graph.input()) {
+    if (state.values.count(in.name()))
+      continue;
+    Location loc = NameLoc::get(b.getStringAttr(in.name()), state.fileLoc);
+    auto emitInputError = [&] {
+      return emitFileError() << "graph input '" << in.name() << "': ";
+    };
+    if (in.name().empty())
+      return emitFileError() << "a graph input has no name";
+    if (!in.has_type())
+      return emitInputError() << "has no type";
+    FailureOr<RankedTensorType> type =
+        state.convertType(in.type(), emitInputError);
+    if (failed(type))
+      return failure();
+    SmallVector<NamedAttribute> attrs = {
+        b.getNamedAttr("kiln.name", b.getStringAttr(in.name()))};
+    if (ArrayAttr dimNames = getDimNames(b, in.type(), type->getRank()))
+      attrs.push_back(b.getNamedAttr("kiln.dim_names", dimNames));
+    argTypes.push_back(*type);
+    argAttrs.push_back(b.getDictionaryAttr(attrs));
+    argLocs.push_back(loc);
+    argNames.push_back(in.name());
+  }
+
+  for (const onnx::ValueInfoProto &info : graph.value_info())
+    if (info.has_type())
+      state.declaredTypes[info.name()] = &info.type();
+  for (const onnx::ValueInfoProto &out : graph.output())
+    if (out.has_type())
+      state.declaredTypes[out.name()] = &out.type();
+
+  b.setInsertionPointToEnd(module->getBody());
+  auto func = func::FuncOp::create(b, state.fileLoc, "main",
+                                   b.getFunctionType(argTypes, {}));
+  func.setAllArgAttrs(argAttrs);
+  Block *body = func.addEntryBlock();
+  for (auto [arg, loc, argName] :
+       llvm::zip(body->getArguments(), argLocs, argNames)) {
+    arg.setLoc(loc);
+    if (!state.values.try_emplace(argName, ValueEntry{arg, nullptr, loc, ""})
+             .second)
+      return emitFileError()
+             << "graph input '" << argName << "' is listed twice";
+  }
+  b.setInsertionPointToEnd(body);
+
+  for (auto [index, node] : llvm::enumerate(graph.node()))
+    if (failed(importNode(node, index, *opset)))
+      return failure();
+
+  // Graph outputs become the results.
+  SmallVector<Value> results;
+  SmallVector<DictionaryAttr> resultAttrs;
+  for (const onnx::ValueInfoProto &out : graph.output()) {
+    auto it = state.values.find(out.name());
+    if (it == state.values.end())
+      return emitFileError() << "graph output '" << out.name()
+                             << "' is not produced by any node, initializer "
+                                "or graph input";
+    results.push_back(state.materialize(it->second));
+    SmallVector<NamedAttribute> attrs = {
+        b.getNamedAttr("kiln.name", b.getStringAttr(out.name()))};
+    int64_t rank = cast<RankedTensorType>(results.back().getType()).getRank();
+    if (ArrayAttr dimNames = getDimNames(b, out.type(), rank))
+      attrs.push_back(b.getNamedAttr("kiln.dim_names", dimNames));
+    resultAttrs.push_back(b.getDictionaryAttr(attrs));
+  }
+  func::ReturnOp::create(b, state.fileLoc, results);
+  func.setFunctionType(
+      b.getFunctionType(argTypes, ValueRange(results).getTypes()));
+  func.setAllResultAttrs(resultAttrs);
+
+  if (failed(mlir::verify(*module)))
+    return failure();
+  return module;
+}
+
+//===----------------------------------------------------------------------===//
+// Entry points
+//===----------------------------------------------------------------------===//
+
+FailureOr<OwningOpRef<ModuleOp>>
+kiln::onnx_frontend::importOnnxFile(MLIRContext &context, StringRef path) {
+  Location fileLoc = FileLineColLoc::get(&context, path, 0, 0);
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer)
+    return mlir::emitError(fileLoc)
+           << "cannot open file: " << buffer.getError().message();
+  onnx::ModelProto model;
+  std::string error;
+  if (!parseOnnxModel((*buffer)->getBuffer(), model, error))
+    return mlir::emitError(fileLoc) << error;
+  return GraphImporter(context, path).import(model);
+}
+
+std::vector<SupportedOnnxOp> kiln::onnx_frontend::getSupportedOnnxOps() {
+  std::vector<SupportedOnnxOp> ops;
+  for (ArrayRef<OpSupport> table : {getComputeOpTable(), getShapeOpTable()})
+    for (const OpSupport &entry : table)
+      ops.push_back({entry.opType.str(), entry.minOpset, entry.maxOpset});
+  llvm::sort(ops, [](const SupportedOnnxOp &a, const SupportedOnnxOp &b) {
+    return std::tie(a.opType, a.minOpset) < std::tie(b.opType, b.minOpset);
+  });
+  return ops;
+}

@@ -1,0 +1,283 @@
+//===- OnnxImporterImpl.h - Shared state of the ONNX importer ---*- C++ -*-===//
+//
+// Internal to lib/frontend/onnx: the graph-wide import state (values by ONNX
+// name, known constants, declared types), the per-node view that op handlers
+// work through, and the operator table. OnnxImporter.cpp walks the graph,
+// OnnxImportState.cpp implements the state and the node view, and
+// OnnxOps.cpp and OnnxShapeOps.cpp hold the handlers.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_LIB_FRONTEND_ONNX_ONNXIMPORTERIMPL_H
+#define KILN_LIB_FRONTEND_ONNX_ONNXIMPORTERIMPL_H
+
+#include "dialects/Model/IR/ModelOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <optional>
+#include <type_traits>
+
+namespace kiln::onnx_frontend {
+
+/// The newest default-domain opset whose semantics the handlers were written
+/// against; a model importing a newer one is rejected per node, not guessed.
+inline constexpr int64_t kMaxKnownOpset = 21;
+
+/// Constants with more elements than this become `model.weight`s (stored in
+/// the package's weights section); smaller ones `model.constant`s.
+inline constexpr int64_t kMaxInlineConstantElements = 16;
+
+/// An ONNX value as the importer knows it. Constants (initializers, Constant
+/// nodes, folded shape arithmetic) are kept as attributes and materialized as
+/// ops only when some node consumes them as a tensor, so a shape that only
+/// feeds Reshape leaves no op behind.
+struct ValueEntry {
+  mlir::Value value;                // null until materialized, for constants
+  mlir::DenseElementsAttr constant; // contents, when statically known
+  mlir::Location loc;               // where the value is defined
+  std::string weightName;           // the name a materialized weight carries
+};
+
+/// Graph-wide state shared by the walk and the op handlers.
+class ImportState {
+public:
+  ImportState(mlir::MLIRContext &context, llvm::StringRef path);
+
+  mlir::MLIRContext *context;
+  mlir::OpBuilder builder;
+  std::string path;
+  /// file:0:0, the root of every location.
+  mlir::Location fileLoc;
+  llvm::StringMap<ValueEntry> values;
+  /// Types the graph declares for values (value_info and graph outputs).
+  llvm::StringMap<const onnx::TypeProto *> declaredTypes;
+
+  /// Maps an ONNX TensorProto data type to an MLIR element type; nullptr
+  /// for types kiln does not support.
+  mlir::Type convertElementType(int32_t dataType);
+
+  /// Converts a tensor (raw_data, typed fields, or external data) to a dense
+  /// attribute; reports problems through `emitError`.
+  mlir::FailureOr<mlir::DenseElementsAttr>
+  convertTensor(const onnx::TensorProto &tensor,
+                llvm::function_ref<mlir::InFlightDiagnostic()> emitError);
+
+  /// Converts a TypeProto to a ranked tensor type; fails with a message for
+  /// sequences, maps, unranked tensors and unsupported element types.
+  mlir::FailureOr<mlir::RankedTensorType>
+  convertType(const onnx::TypeProto &type,
+              llvm::function_ref<mlir::InFlightDiagnostic()> emitError);
+
+  /// Returns the SSA value of `entry`, creating its constant or weight op at
+  /// the current insertion point the first time.
+  mlir::Value materialize(ValueEntry &entry);
+
+private:
+  /// Reads the bytes of an external-data tensor (a file relative to the
+  /// model); `expectedBytes` is the size when the tensor names no length.
+  mlir::FailureOr<llvm::StringRef>
+  readExternalData(const onnx::TensorProto &tensor, uint64_t expectedBytes,
+                   llvm::function_ref<mlir::InFlightDiagnostic()> emitError);
+
+  llvm::StringMap<std::unique_ptr<llvm::MemoryBuffer>> externalFiles;
+};
+
+using OptionalInts = std::optional<llvm::SmallVector<int64_t>>;
+
+/// One node's view for its handler: inputs, attributes with ONNX defaults,
+/// outputs, and building ops with their types inferred. Every failure is
+/// reported as "node '<name>' (<op type>): <what>" at the node's location.
+class NodeImporter {
+public:
+  NodeImporter(ImportState &state, const onnx::NodeProto &node, int64_t opset,
+               std::string name, mlir::Location loc);
+
+  const onnx::NodeProto &node;
+  /// The model's default-domain opset.
+  const int64_t opset;
+  const std::string name;
+  const mlir::Location loc;
+
+  mlir::MLIRContext *getContext() { return state.context; }
+  llvm::StringRef opType() const { return node.op_type(); }
+
+  /// Starts an error at the node, prefixed with its name and op type.
+  mlir::InFlightDiagnostic emitError();
+
+  //===--- Inputs ---------------------------------------------------------===//
+
+  /// Number of input slots, counting omitted optional inputs ("").
+  int64_t numInputs() const { return node.input_size(); }
+  /// Whether input `i` is given (exists and is not "").
+  bool hasInput(int64_t i) const;
+  /// Checks that the node has between `min` and `max` input slots.
+  mlir::LogicalResult checkInputCount(int64_t min, int64_t max);
+  /// The SSA value of input `i` (materializing a constant if needed).
+  mlir::FailureOr<mlir::Value> input(int64_t i);
+  /// The type of input `i`, without materializing it.
+  mlir::FailureOr<mlir::RankedTensorType> inputType(int64_t i);
+  /// The contents of input `i` when statically known, else null.
+  mlir::DenseElementsAttr constantInput(int64_t i);
+  /// The integer contents of input `i` (`role` names it in errors): fails
+  /// when the input is missing, not constant or not integer.
+  mlir::FailureOr<llvm::SmallVector<int64_t>>
+  constantIntInput(int64_t i, llvm::StringRef role);
+
+  //===--- Attributes -----------------------------------------------------===//
+
+  /// Looks an attribute up and marks it as understood.
+  const onnx::AttributeProto *findAttr(llvm::StringRef attrName);
+  /// Marks attributes the handler may ignore (e.g. Dropout's seed).
+  void ignoreAttrs(llvm::ArrayRef<llvm::StringRef> attrNames);
+  /// The first attribute the handler never looked at, if any: an attribute
+  /// ONNX does not define for this op and opset, or one kiln does not
+  /// implement; either way ignoring it could change the result.
+  const onnx::AttributeProto *findUnusedAttr() const;
+  /// After the handler: checks that it produced every output the graph uses
+  /// and that their types agree with what the graph declares for them.
+  mlir::LogicalResult checkOutputs();
+  /// An INT attribute; without a default it is required.
+  mlir::FailureOr<int64_t> intAttr(llvm::StringRef attrName,
+                                   std::optional<int64_t> dflt = std::nullopt);
+  mlir::FailureOr<float> floatAttr(llvm::StringRef attrName, float dflt);
+  /// An INTS attribute, or nullopt when absent.
+  mlir::FailureOr<OptionalInts> intsAttr(llvm::StringRef attrName);
+
+  //===--- Types and tensors ----------------------------------------------===//
+
+  /// The MLIR element type of an ONNX data type; null when unsupported.
+  mlir::Type convertElementType(int64_t dataType);
+  /// A TensorProto (e.g. a Constant's `value`) as a dense attribute.
+  mlir::FailureOr<mlir::DenseElementsAttr>
+  convertTensor(const onnx::TensorProto &tensor);
+
+  //===--- Axes -----------------------------------------------------------===//
+
+  /// Maps an axis in [-rank, rank) to [0, rank).
+  mlir::FailureOr<int64_t> normalizeAxis(int64_t axis, int64_t rank,
+                                         llvm::StringRef what = "axis");
+  /// Normalizes a list of axes and rejects repeats.
+  mlir::FailureOr<llvm::SmallVector<int64_t>>
+  normalizeAxes(llvm::ArrayRef<int64_t> axes, int64_t rank,
+                llvm::StringRef what = "axes");
+
+  //===--- Outputs --------------------------------------------------------===//
+
+  /// Defines output `i` (ignored when the graph does not name it).
+  mlir::LogicalResult setOutput(int64_t i, mlir::FailureOr<mlir::Value> value);
+  /// Defines output `i` as a known constant.
+  mlir::LogicalResult setConstantOutput(int64_t i,
+                                        mlir::DenseElementsAttr value);
+  /// Output `i` is input `j` (Identity, Dropout), constants included.
+  mlir::LogicalResult forwardInput(int64_t j, int64_t i);
+
+  //===--- Building ops ---------------------------------------------------===//
+
+  /// Creates `OpTy` from operands and attributes with its result type
+  /// inferred by the op itself. Inference and verifier failures become
+  /// errors at the node instead of the fatal error the ODS builders raise.
+  template <typename OpTy>
+  mlir::FailureOr<mlir::Value>
+  create(mlir::ValueRange operands,
+         llvm::ArrayRef<mlir::NamedAttribute> attributes = {}) {
+    mlir::OperationState opState(loc, OpTy::getOperationName());
+    opState.addOperands(operands);
+    mlir::DictionaryAttr dict =
+        mlir::DictionaryAttr::get(getContext(), attributes);
+    using Props = typename OpTy::Properties;
+    auto prepare = [&](llvm::function_ref<mlir::InFlightDiagnostic()> err)
+        -> mlir::LogicalResult {
+      // Inherent attributes live in properties, which inference reads; the
+      // ODS builders also fill in default-valued ones, so do the same.
+      if constexpr (std::is_same_v<Props, mlir::EmptyProperties>) {
+        return mlir::success();
+      } else {
+        Props &props = opState.getOrAddProperties<Props>();
+        if (mlir::failed(OpTy::setPropertiesFromAttr(props, dict, err)))
+          return mlir::failure();
+        OpTy::populateDefaultProperties(opState.name, props);
+        return mlir::success();
+      }
+    };
+    auto infer = [&](llvm::SmallVectorImpl<mlir::Type> &types) {
+      return OpTy::inferReturnTypes(getContext(), loc, opState.operands, dict,
+                                    opState.getRawProperties(), opState.regions,
+                                    types);
+    };
+    return createInferred(opState, prepare, infer);
+  }
+
+  /// Attribute shorthands.
+  mlir::NamedAttribute named(llvm::StringRef attrName, mlir::Attribute value);
+  mlir::DenseI64ArrayAttr i64Array(llvm::ArrayRef<int64_t> values);
+  mlir::IntegerAttr i64(int64_t value);
+
+private:
+  mlir::FailureOr<mlir::Value>
+  createInferred(mlir::OperationState &opState,
+                 llvm::function_ref<mlir::LogicalResult(
+                     llvm::function_ref<mlir::InFlightDiagnostic()>)>
+                     prepare,
+                 llvm::function_ref<
+                     mlir::LogicalResult(llvm::SmallVectorImpl<mlir::Type> &)>
+                     infer);
+  /// Checks a produced type against the type the graph declares for it.
+  mlir::LogicalResult checkDeclared(int64_t i, mlir::Type type);
+  mlir::LogicalResult define(int64_t i, ValueEntry entry);
+  mlir::FailureOr<ValueEntry *> lookupInput(int64_t i);
+
+  ImportState &state;
+  /// Per attribute of the node: whether the handler asked for it.
+  llvm::SmallVector<bool> attrUsed;
+  /// Per output of the node: whether the handler defined it.
+  llvm::SmallVector<bool> outputDefined;
+};
+
+//===----------------------------------------------------------------------===//
+// Operator table
+//===----------------------------------------------------------------------===//
+
+using OpHandler = mlir::LogicalResult (*)(NodeImporter &);
+
+/// Which opsets of a default-domain operator the handler implements.
+struct OpSupport {
+  llvm::StringLiteral opType;
+  int64_t minOpset;
+  int64_t maxOpset;
+  OpHandler handler;
+};
+
+/// Handlers of elementwise, contraction, normalization and reduction ops
+/// (OnnxOps.cpp).
+llvm::ArrayRef<OpSupport> getComputeOpTable();
+/// Handlers of data-movement, shape and constant ops (OnnxShapeOps.cpp).
+llvm::ArrayRef<OpSupport> getShapeOpTable();
+
+//===----------------------------------------------------------------------===//
+// Integer constants, for folding exporters' shape arithmetic
+//===----------------------------------------------------------------------===//
+
+/// The elements of an integer constant as int64 (unsigned types
+/// zero-extend), or nullopt for non-integer constants.
+std::optional<llvm::SmallVector<int64_t>>
+getIntegerValues(mlir::DenseElementsAttr attr);
+
+/// An integer constant of `shape` and `elementType` (values truncated to
+/// its width; i1 holds `v != 0`).
+mlir::DenseElementsAttr makeIntegerAttr(llvm::ArrayRef<int64_t> shape,
+                                        mlir::Type elementType,
+                                        llvm::ArrayRef<int64_t> values);
+
+/// "[2, ?, 4]".
+std::string shapeString(llvm::ArrayRef<int64_t> shape);
+
+} // namespace kiln::onnx_frontend
+
+#endif // KILN_LIB_FRONTEND_ONNX_ONNXIMPORTERIMPL_H

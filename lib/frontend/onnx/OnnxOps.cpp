@@ -1,0 +1,379 @@
+//===- OnnxOps.cpp - ONNX elementwise, contraction and reduction ops ------===//
+//
+// Handlers of the compute operators and their rows of the operator table.
+// Each handler validates the node (input count, attributes, which inputs must
+// be constant), normalizes attributes to the `model` dialect's form
+// (non-negative axes, explicit defaults) and builds the op; type inference
+// and its errors come from the dialect through NodeImporter::create.
+//
+//===----------------------------------------------------------------------===//
+#include "lib/frontend/onnx/OnnxImporterImpl.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace kiln::onnx_frontend;
+namespace model = kiln::model;
+
+static constexpr int64_t kAny = std::numeric_limits<int64_t>::max();
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Integer arithmetic the importer folds so that exporters' shape chains
+/// (e.g. batch * seq feeding a Reshape) stay constant.
+enum class IntFold { None, Add, Sub, Mul, Div };
+} // namespace
+
+/// Folds `lhs op rhs` on integer constants of equal shape, or where one side
+/// is a single element; null when not foldable (then the op is built).
+static DenseElementsAttr foldIntBinary(DenseElementsAttr lhs,
+                                       DenseElementsAttr rhs, IntFold fold) {
+  if (fold == IntFold::None || !lhs || !rhs ||
+      lhs.getElementType() != rhs.getElementType())
+    return nullptr;
+  auto l = getIntegerValues(lhs), r = getIntegerValues(rhs);
+  if (!l || !r)
+    return nullptr;
+  auto lt = cast<RankedTensorType>(lhs.getType());
+  auto rt = cast<RankedTensorType>(rhs.getType());
+  ArrayRef<int64_t> shape;
+  if (lt.getShape() == rt.getShape() ||
+      (r->size() == 1 && rt.getRank() <= lt.getRank()))
+    shape = lt.getShape();
+  else if (l->size() == 1 && lt.getRank() <= rt.getRank())
+    shape = rt.getShape();
+  else
+    return nullptr;
+  int64_t n = ShapedType::getNumElements(shape);
+  SmallVector<int64_t> out;
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t a = (*l)[l->size() == 1 ? 0 : i];
+    int64_t b = (*r)[r->size() == 1 ? 0 : i];
+    int64_t v;
+    switch (fold) {
+    case IntFold::Add:
+      if (__builtin_add_overflow(a, b, &v))
+        return nullptr;
+      break;
+    case IntFold::Sub:
+      if (__builtin_sub_overflow(a, b, &v))
+        return nullptr;
+      break;
+    case IntFold::Mul:
+      if (__builtin_mul_overflow(a, b, &v))
+        return nullptr;
+      break;
+    case IntFold::Div:
+      // Division by zero is left to run time, like any other value error.
+      if (b == 0 || (a == std::numeric_limits<int64_t>::min() && b == -1))
+        return nullptr;
+      v = a / b;
+      break;
+    case IntFold::None:
+      return nullptr;
+    }
+    out.push_back(v);
+  }
+  return makeIntegerAttr(shape, lhs.getElementType(), out);
+}
+
+/// Two-input broadcasting ops.
+template <typename OpTy, IntFold Fold = IntFold::None>
+static LogicalResult importBinary(NodeImporter &n) {
+  if (failed(n.checkInputCount(2, 2)))
+    return failure();
+  if (DenseElementsAttr folded =
+          foldIntBinary(n.constantInput(0), n.constantInput(1), Fold))
+    return n.setConstantOutput(0, folded);
+  FailureOr<Value> lhs = n.input(0), rhs = n.input(1);
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  return n.setOutput(0, n.create<OpTy>({*lhs, *rhs}));
+}
+
+/// Max and Min take one or more inputs: a left-to-right chain of binary ops.
+template <typename OpTy> static LogicalResult importVariadic(NodeImporter &n) {
+  if (failed(n.checkInputCount(1, kAny)))
+    return failure();
+  if (n.numInputs() == 1)
+    return n.forwardInput(0, 0);
+  FailureOr<Value> acc = n.input(0);
+  for (int64_t i = 1; i < n.numInputs() && succeeded(acc); ++i) {
+    FailureOr<Value> rhs = n.input(i);
+    if (failed(rhs))
+      return failure();
+    acc = n.create<OpTy>({*acc, *rhs});
+  }
+  return n.setOutput(0, acc);
+}
+
+template <typename OpTy> static LogicalResult importUnary(NodeImporter &n) {
+  if (failed(n.checkInputCount(1, 1)))
+    return failure();
+  FailureOr<Value> x = n.input(0);
+  if (failed(x))
+    return failure();
+  return n.setOutput(0, n.create<OpTy>({*x}));
+}
+
+/// Cast(to): integer constants fold (shape arithmetic often passes through
+/// Cast); a cast to the same type is the input itself.
+static LogicalResult importCast(NodeImporter &n) {
+  if (failed(n.checkInputCount(1, 1)))
+    return failure();
+  FailureOr<int64_t> to = n.intAttr("to");
+  FailureOr<RankedTensorType> type = n.inputType(0);
+  // saturate (opset 19) only applies to float8 targets, which kiln rejects.
+  n.ignoreAttrs({"saturate"});
+  if (failed(to) || failed(type))
+    return failure();
+  Type element = n.convertElementType(*to);
+  if (!element) {
+    InFlightDiagnostic diag = n.emitError() << "cannot cast to ";
+    if (onnx::TensorProto_DataType_IsValid(*to))
+      diag << onnx::TensorProto_DataType_Name(
+          static_cast<onnx::TensorProto_DataType>(*to));
+    else
+      diag << "data type " << *to;
+    return diag << ": the element type is not supported by kiln";
+  }
+  if (element == type->getElementType())
+    return n.forwardInput(0, 0);
+
+  if (DenseElementsAttr constant = n.constantInput(0)) {
+    if (auto values = getIntegerValues(constant)) {
+      if (isa<IntegerType>(element))
+        return n.setConstantOutput(
+            0, makeIntegerAttr(type->getShape(), element, *values));
+      const llvm::fltSemantics &semantics =
+          cast<FloatType>(element).getFloatSemantics();
+      SmallVector<APFloat> floats;
+      for (int64_t v : *values) {
+        APFloat f(semantics);
+        f.convertFromAPInt(APInt(64, uint64_t(v), /*isSigned=*/true),
+                           /*IsSigned=*/true, APFloat::rmNearestTiesToEven);
+        floats.push_back(f);
+      }
+      return n.setConstantOutput(
+          0, DenseElementsAttr::get(type->clone(element), floats));
+    }
+  }
+  FailureOr<Value> x = n.input(0);
+  if (failed(x))
+    return failure();
+  return n.setOutput(0, n.create<model::CastOp>(
+                            {*x}, {n.named("to", TypeAttr::get(element))}));
+}
+
+static LogicalResult importWhere(NodeImporter &n) {
+  if (failed(n.checkInputCount(3, 3)))
+    return failure();
+  FailureOr<Value> cond = n.input(0), lhs = n.input(1), rhs = n.input(2);
+  if (failed(cond) || failed(lhs) || failed(rhs))
+    return failure();
+  return n.setOutput(0, n.create<model::WhereOp>({*cond, *lhs, *rhs}));
+}
+
+//===----------------------------------------------------------------------===//
+// Contractions
+//===----------------------------------------------------------------------===//
+
+/// MatMul is numpy matmul: a 1-D operand is promoted to a matrix (lhs [K] ->
+/// [1, K], rhs [K] -> [K, 1]) and the added dim is removed from the result,
+/// so model.matmul only ever sees rank >= 2.
+static LogicalResult importMatMul(NodeImporter &n) {
+  if (failed(n.checkInputCount(2, 2)))
+    return failure();
+  FailureOr<Value> lhs = n.input(0), rhs = n.input(1);
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  int64_t lhsRank = cast<RankedTensorType>(lhs->getType()).getRank();
+  int64_t rhsRank = cast<RankedTensorType>(rhs->getType()).getRank();
+  if (lhsRank == 0 || rhsRank == 0)
+    return n.emitError() << "operands must have rank >= 1, got ranks "
+                         << lhsRank << " and " << rhsRank;
+  if (lhsRank == 1)
+    lhs = n.create<model::UnsqueezeOp>({*lhs},
+                                       {n.named("axes", n.i64Array({0}))});
+  if (succeeded(lhs) && rhsRank == 1)
+    rhs = n.create<model::UnsqueezeOp>({*rhs},
+                                       {n.named("axes", n.i64Array({1}))});
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  FailureOr<Value> result = n.create<model::MatMulOp>({*lhs, *rhs});
+  if (failed(result) || (lhsRank > 1 && rhsRank > 1))
+    return n.setOutput(0, result);
+  int64_t rank = cast<RankedTensorType>(result->getType()).getRank();
+  SmallVector<int64_t> squeezed;
+  if (lhsRank == 1)
+    squeezed.push_back(rank - 2);
+  if (rhsRank == 1)
+    squeezed.push_back(rank - 1);
+  return n.setOutput(
+      0, n.create<model::SqueezeOp>({*result},
+                                    {n.named("axes", n.i64Array(squeezed))}));
+}
+
+/// Gemm: Y = alpha * A' * B' + beta * C; C is optional since opset 11.
+static LogicalResult importGemm(NodeImporter &n) {
+  if (failed(n.checkInputCount(2, 3)))
+    return failure();
+  FailureOr<float> alpha = n.floatAttr("alpha", 1.0f);
+  FailureOr<float> beta = n.floatAttr("beta", 1.0f);
+  FailureOr<int64_t> transA = n.intAttr("transA", 0);
+  FailureOr<int64_t> transB = n.intAttr("transB", 0);
+  if (failed(alpha) || failed(beta) || failed(transA) || failed(transB))
+    return failure();
+  if (!n.hasInput(2) && n.opset < 11)
+    return n.emitError() << "input 2 (C) is required before opset 11";
+  SmallVector<Value> operands;
+  for (int64_t i = 0; i < 3; ++i) {
+    if (i == 2 && !n.hasInput(2))
+      break;
+    FailureOr<Value> v = n.input(i);
+    if (failed(v))
+      return failure();
+    operands.push_back(*v);
+  }
+  // Defaults are left out so that the printed op stays short.
+  Builder b(n.getContext());
+  SmallVector<NamedAttribute> attrs;
+  if (*alpha != 1.0f)
+    attrs.push_back(n.named("alpha", b.getF32FloatAttr(*alpha)));
+  if (*beta != 1.0f)
+    attrs.push_back(n.named("beta", b.getF32FloatAttr(*beta)));
+  if (*transA)
+    attrs.push_back(n.named("transA", b.getBoolAttr(true)));
+  if (*transB)
+    attrs.push_back(n.named("transB", b.getBoolAttr(true)));
+  return n.setOutput(0, n.create<model::GemmOp>(operands, attrs));
+}
+
+//===----------------------------------------------------------------------===//
+// Normalization and reductions
+//===----------------------------------------------------------------------===//
+
+/// Softmax since opset 13 normalizes along one axis (default -1). Before 13
+/// it flattened the input to 2-D at `axis` (default 1) and normalized each
+/// row, which is the same thing only when every dim after `axis` is 1 (in
+/// particular when axis is the last dim).
+static LogicalResult importSoftmax(NodeImporter &n) {
+  if (failed(n.checkInputCount(1, 1)))
+    return failure();
+  FailureOr<RankedTensorType> type = n.inputType(0);
+  if (failed(type))
+    return failure();
+  FailureOr<int64_t> axis = n.intAttr("axis", n.opset >= 13 ? -1 : 1);
+  if (failed(axis))
+    return failure();
+  int64_t rank = type->getRank();
+  FailureOr<int64_t> normalized = n.normalizeAxis(*axis, rank);
+  if (failed(normalized))
+    return failure();
+  if (n.opset < 13 && llvm::any_of(type->getShape().drop_front(*normalized + 1),
+                                   [](int64_t d) { return d != 1; }))
+    return n.emitError()
+           << "before opset 13 Softmax normalizes over all dims from axis "
+           << *axis << " on, here "
+           << shapeString(type->getShape().drop_front(*normalized))
+           << "; kiln supports only a softmax over the last dim (axis = -1 or "
+           << rank - 1 << ")";
+  FailureOr<Value> x = n.input(0);
+  if (failed(x))
+    return failure();
+  return n.setOutput(0, n.create<model::SoftmaxOp>(
+                            {*x}, {n.named("axis", n.i64(*normalized))}));
+}
+
+/// ReduceSum/Mean/Max: `axes` is an attribute before `AxesInputSince` and an
+/// optional constant input from then on; no axes means all dims.
+template <typename OpTy, int64_t AxesInputSince>
+static LogicalResult importReduce(NodeImporter &n) {
+  bool axesAsInput = n.opset >= AxesInputSince;
+  if (failed(n.checkInputCount(1, axesAsInput ? 2 : 1)))
+    return failure();
+  FailureOr<RankedTensorType> type = n.inputType(0);
+  FailureOr<int64_t> keepDims = n.intAttr("keepdims", 1);
+  if (failed(type) || failed(keepDims))
+    return failure();
+  SmallVector<int64_t> axes;
+  if (axesAsInput) {
+    if (n.hasInput(1)) {
+      FailureOr<SmallVector<int64_t>> given = n.constantIntInput(1, "axes");
+      if (failed(given))
+        return failure();
+      axes = *given;
+    }
+    FailureOr<int64_t> noop = n.intAttr("noop_with_empty_axes", 0);
+    if (failed(noop))
+      return failure();
+    if (*noop && axes.empty())
+      return n.emitError() << "noop_with_empty_axes = 1 without axes (an "
+                              "identity) is not supported";
+  } else {
+    FailureOr<OptionalInts> given = n.intsAttr("axes");
+    if (failed(given))
+      return failure();
+    if (*given)
+      axes = **given;
+  }
+  FailureOr<SmallVector<int64_t>> normalized =
+      n.normalizeAxes(axes, type->getRank());
+  if (failed(normalized))
+    return failure();
+  llvm::sort(*normalized);
+  FailureOr<Value> x = n.input(0);
+  if (failed(x))
+    return failure();
+  return n.setOutput(
+      0, n.create<OpTy>(
+             {*x}, {n.named("axes", n.i64Array(*normalized)),
+                    n.named("keepdims",
+                            BoolAttr::get(n.getContext(), *keepDims != 0))}));
+}
+
+//===----------------------------------------------------------------------===//
+// Table
+//===----------------------------------------------------------------------===//
+
+// Lower bounds are where today's semantics start: opset 6 dropped the
+// `consumed_inputs` attribute of the unary ops, opset 7 replaced the
+// `broadcast`/`axis` attributes of the arithmetic ops with numpy broadcasting
+// (8 for Max/Min), and Cast took its `to` as a string before opset 6.
+static const OpSupport kComputeOps[] = {
+    {"Abs", 6, kMaxKnownOpset, importUnary<model::AbsOp>},
+    {"Add", 7, kMaxKnownOpset, importBinary<model::AddOp, IntFold::Add>},
+    {"Cast", 6, kMaxKnownOpset, importCast},
+    {"Div", 7, kMaxKnownOpset, importBinary<model::DivOp, IntFold::Div>},
+    {"Equal", 7, kMaxKnownOpset, importBinary<model::EqualOp>},
+    {"Erf", 9, kMaxKnownOpset, importUnary<model::ErfOp>},
+    {"Exp", 6, kMaxKnownOpset, importUnary<model::ExpOp>},
+    {"Gemm", 7, kMaxKnownOpset, importGemm},
+    {"Greater", 7, kMaxKnownOpset, importBinary<model::GreaterOp>},
+    {"Less", 7, kMaxKnownOpset, importBinary<model::LessOp>},
+    {"Log", 6, kMaxKnownOpset, importUnary<model::LogOp>},
+    {"MatMul", 1, kMaxKnownOpset, importMatMul},
+    {"Max", 8, kMaxKnownOpset, importVariadic<model::MaxOp>},
+    {"Min", 8, kMaxKnownOpset, importVariadic<model::MinOp>},
+    {"Mul", 7, kMaxKnownOpset, importBinary<model::MulOp, IntFold::Mul>},
+    {"Neg", 6, kMaxKnownOpset, importUnary<model::NegOp>},
+    {"Pow", 7, kMaxKnownOpset, importBinary<model::PowOp>},
+    {"Reciprocal", 6, kMaxKnownOpset, importUnary<model::ReciprocalOp>},
+    {"ReduceMax", 1, kMaxKnownOpset, importReduce<model::ReduceMaxOp, 18>},
+    {"ReduceMean", 1, kMaxKnownOpset, importReduce<model::ReduceMeanOp, 18>},
+    {"ReduceSum", 1, kMaxKnownOpset, importReduce<model::ReduceSumOp, 13>},
+    {"Relu", 6, kMaxKnownOpset, importUnary<model::ReluOp>},
+    {"Sigmoid", 6, kMaxKnownOpset, importUnary<model::SigmoidOp>},
+    {"Softmax", 1, kMaxKnownOpset, importSoftmax},
+    {"Sqrt", 6, kMaxKnownOpset, importUnary<model::SqrtOp>},
+    {"Sub", 7, kMaxKnownOpset, importBinary<model::SubOp, IntFold::Sub>},
+    {"Tanh", 6, kMaxKnownOpset, importUnary<model::TanhOp>},
+    {"Where", 9, kMaxKnownOpset, importWhere},
+};
+
+ArrayRef<OpSupport> kiln::onnx_frontend::getComputeOpTable() {
+  return kComputeOps;
+}

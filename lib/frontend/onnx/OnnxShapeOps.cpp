@@ -1,0 +1,574 @@
+//===- OnnxShapeOps.cpp - ONNX data-movement, shape and constant ops ------===//
+//
+// Handlers of the operators that move data or compute shapes, and their rows
+// of the operator table. Exporters compute Reshape targets at run time
+// (Shape -> Gather -> Unsqueeze -> Concat -> Reshape); on static shapes the
+// importer evaluates such chains itself, in plain C++ on int64 vectors, so the
+// targets arrive as constants. Folded values stay attributes until some node
+// needs them as tensors (see ValueEntry).
+//
+//===----------------------------------------------------------------------===//
+#include "lib/frontend/onnx/OnnxImporterImpl.h"
+
+#include <limits>
+#include <numeric>
+
+using namespace mlir;
+using namespace kiln::onnx_frontend;
+namespace model = kiln::model;
+
+static constexpr int64_t kAny = std::numeric_limits<int64_t>::max();
+
+/// Product of static dims, or kDynamic when one is dynamic.
+static int64_t staticProduct(ArrayRef<int64_t> dims) {
+  int64_t p = 1;
+  for (int64_t d : dims) {
+    if (ShapedType::isDynamic(d))
+      return ShapedType::kDynamic;
+    p *= d;
+  }
+  return p;
+}
+
+/// The integer contents of input `i` when it is a constant, else nullopt.
+static std::optional<SmallVector<int64_t>> constantInts(NodeImporter &n,
+                                                        int64_t i) {
+  DenseElementsAttr attr = n.constantInput(i);
+  return attr ? getIntegerValues(attr) : std::nullopt;
+}
+
+//===----------------------------------------------------------------------===//
+// Constants and pass-throughs
+//===----------------------------------------------------------------------===//
+
+/// Constant: exactly one of value / value_float(s) / value_int(s).
+static LogicalResult importConstant(NodeImporter &n) {
+  if (failed(n.checkInputCount(0, 0)))
+    return failure();
+  if (n.node.attribute_size() != 1)
+    return n.emitError() << "expects exactly one value attribute, got "
+                         << n.node.attribute_size();
+  const onnx::AttributeProto &attr = *n.findAttr(n.node.attribute(0).name());
+  Builder b(n.getContext());
+  StringRef name = attr.name();
+  auto expect = [&](onnx::AttributeProto::AttributeType type,
+                    StringRef typeName) -> LogicalResult {
+    if (attr.type() == type)
+      return success();
+    return n.emitError() << "attribute '" << name << "' must be " << typeName;
+  };
+  DenseElementsAttr value;
+  if (name == "value") {
+    if (failed(expect(onnx::AttributeProto::TENSOR, "a TENSOR")))
+      return failure();
+    FailureOr<DenseElementsAttr> tensor = n.convertTensor(attr.t());
+    if (failed(tensor))
+      return failure();
+    value = *tensor;
+  } else if (name == "value_float") {
+    if (failed(expect(onnx::AttributeProto::FLOAT, "a FLOAT")))
+      return failure();
+    value = DenseElementsAttr::get(RankedTensorType::get({}, b.getF32Type()),
+                                   attr.f());
+  } else if (name == "value_floats") {
+    if (failed(expect(onnx::AttributeProto::FLOATS, "FLOATS")))
+      return failure();
+    value = DenseElementsAttr::get(
+        RankedTensorType::get({attr.floats_size()}, b.getF32Type()),
+        llvm::ArrayRef(attr.floats().data(), attr.floats_size()));
+  } else if (name == "value_int") {
+    if (failed(expect(onnx::AttributeProto::INT, "an INT")))
+      return failure();
+    value = makeIntegerAttr({}, b.getI64Type(), {attr.i()});
+  } else if (name == "value_ints") {
+    if (failed(expect(onnx::AttributeProto::INTS, "INTS")))
+      return failure();
+    SmallVector<int64_t> ints(attr.ints().begin(), attr.ints().end());
+    value = makeIntegerAttr({int64_t(ints.size())}, b.getI64Type(), ints);
+  } else {
+    return n.emitError() << "attribute '" << name
+                         << "' is not supported (kiln takes value, "
+                            "value_float, value_floats, value_int, value_ints)";
+  }
+  return n.setConstantOutput(0, value);
+}
+
+static LogicalResult importIdentity(NodeImporter &n) {
+  if (failed(n.checkInputCount(1, 1)))
+    return failure();
+  return n.forwardInput(0, 0);
+}
+
+/// Dropout at inference is the identity. Its mask output, when the graph
+/// uses it, is reported as unsupported by the caller.
+static LogicalResult importDropout(NodeImporter &n) {
+  if (failed(n.checkInputCount(1, 3)))
+    return failure();
+  // The ratio, the random seed and (before opset 7) is_test only matter
+  // when training.
+  n.ignoreAttrs({"ratio", "seed", "is_test"});
+  if (n.hasInput(2)) {
+    std::optional<SmallVector<int64_t>> training = constantInts(n, 2);
+    if (!training)
+      return n.emitError() << "input 2 (training_mode) must be a constant "
+                              "boolean";
+    if (llvm::any_of(*training, [](int64_t v) { return v != 0; }))
+      return n.emitError() << "training mode is not supported (kiln compiles "
+                              "for inference)";
+  }
+  return n.forwardInput(0, 0);
+}
+
+//===----------------------------------------------------------------------===//
+// Shape computations
+//===----------------------------------------------------------------------===//
+
+/// Shape(x)[start:end] of a value whose dims in that range are static.
+static LogicalResult importShape(NodeImporter &n) {
+  if (failed(n.checkInputCount(1, 1)))
+    return failure();
+  FailureOr<RankedTensorType> type = n.inputType(0);
+  if (failed(type))
+    return failure();
+  int64_t rank = type->getRank();
+  // start/end (opset 15) count from the back when negative and clamp.
+  FailureOr<int64_t> start = n.opset >= 15 ? n.intAttr("start", 0) : 0;
+  FailureOr<int64_t> end = n.opset >= 15 ? n.intAttr("end", rank) : rank;
+  if (failed(start) || failed(end))
+    return failure();
+  auto clampIndex = [&](int64_t v) {
+    return std::clamp<int64_t>(v < 0 ? v + rank : v, 0, rank);
+  };
+  int64_t s = clampIndex(*start), e = std::max(s, clampIndex(*end));
+  ArrayRef<int64_t> dims = type->getShape().slice(s, e - s);
+  if (llvm::any_of(dims, ShapedType::isDynamic))
+    return n.emitError() << "the shape " << shapeString(type->getShape())
+                         << " of input '" << n.node.input(0)
+                         << "' is not static; kiln evaluates Shape only on "
+                            "static dims";
+  return n.setConstantOutput(
+      0, makeIntegerAttr({int64_t(dims.size())},
+                         IntegerType::get(n.getContext(), 64), dims));
+}
+
+/// Gather along `axis`; folds when data and indices are integer constants.
+static LogicalResult importGather(NodeImporter &n) {
+  if (failed(n.checkInputCount(2, 2)))
+    return failure();
+  FailureOr<RankedTensorType> dataType = n.inputType(0);
+  FailureOr<RankedTensorType> indicesType = n.inputType(1);
+  FailureOr<int64_t> axisAttr = n.intAttr("axis", 0);
+  if (failed(dataType) || failed(indicesType) || failed(axisAttr))
+    return failure();
+  FailureOr<int64_t> axis = n.normalizeAxis(*axisAttr, dataType->getRank());
+  if (failed(axis))
+    return failure();
+
+  // ONNX makes an out-of-range index an error; catch the ones known now.
+  auto data = constantInts(n, 0), indices = constantInts(n, 1);
+  int64_t dim = dataType->getDimSize(*axis);
+  if (indices && !ShapedType::isDynamic(dim))
+    for (int64_t index : *indices)
+      if (index < -dim || index >= dim)
+        return n.emitError() << "index " << index << " is out of range for "
+                             << "dim " << *axis << " of size " << dim;
+
+  if (data && indices && isa<IntegerType>(indicesType->getElementType())) {
+    // result[outer, idx..., inner] = data[outer, indices[idx...], inner]
+    ArrayRef<int64_t> shape = dataType->getShape();
+    int64_t inner = staticProduct(shape.drop_front(*axis + 1));
+    int64_t outer = staticProduct(shape.take_front(*axis));
+    SmallVector<int64_t> values;
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t index : *indices) {
+        int64_t k = index < 0 ? index + dim : index;
+        auto first = data->begin() + (o * dim + k) * inner;
+        values.append(first, first + inner);
+      }
+    SmallVector<int64_t> resultShape(shape.take_front(*axis));
+    llvm::append_range(resultShape, indicesType->getShape());
+    llvm::append_range(resultShape, shape.drop_front(*axis + 1));
+    return n.setConstantOutput(
+        0, makeIntegerAttr(resultShape, dataType->getElementType(), values));
+  }
+  FailureOr<Value> dataValue = n.input(0), indicesValue = n.input(1);
+  if (failed(dataValue) || failed(indicesValue))
+    return failure();
+  return n.setOutput(
+      0, n.create<model::GatherOp>({*dataValue, *indicesValue},
+                                   {n.named("axis", n.i64(*axis))}));
+}
+
+/// Concat along `axis`; folds when every input is an integer constant.
+static LogicalResult importConcat(NodeImporter &n) {
+  if (failed(n.checkInputCount(1, kAny)))
+    return failure();
+  FailureOr<RankedTensorType> first = n.inputType(0);
+  FailureOr<int64_t> axisAttr = n.intAttr("axis");
+  if (failed(first) || failed(axisAttr))
+    return failure();
+  FailureOr<int64_t> axis = n.normalizeAxis(*axisAttr, first->getRank());
+  if (failed(axis))
+    return failure();
+
+  // Fold only inputs that agree on everything but `axis`; anything else is
+  // left to model.concat, whose inference reports the mismatch.
+  SmallVector<SmallVector<int64_t>> parts;
+  SmallVector<int64_t> resultShape(first->getShape());
+  resultShape[*axis] = 0;
+  bool foldable = true;
+  for (int64_t i = 0; i < n.numInputs() && foldable; ++i) {
+    DenseElementsAttr constant = n.constantInput(i);
+    auto values = constant ? getIntegerValues(constant) : std::nullopt;
+    if (!values)
+      break;
+    auto type = cast<RankedTensorType>(constant.getType());
+    foldable = type.getElementType() == first->getElementType() &&
+               type.getRank() == first->getRank();
+    for (int64_t d = 0; foldable && d < first->getRank(); ++d)
+      foldable = d == *axis || type.getDimSize(d) == first->getDimSize(d);
+    resultShape[*axis] += type.getDimSize(*axis);
+    parts.push_back(std::move(*values));
+  }
+  foldable = foldable && int64_t(parts.size()) == n.numInputs();
+  if (foldable) {
+    int64_t outer = staticProduct(first->getShape().take_front(*axis));
+    int64_t inner = staticProduct(first->getShape().drop_front(*axis + 1));
+    SmallVector<int64_t> values;
+    for (int64_t o = 0; o < outer; ++o)
+      for (const SmallVector<int64_t> &part : parts) {
+        int64_t chunk =
+            inner == 0 || outer == 0 ? 0 : int64_t(part.size()) / outer;
+        values.append(part.begin() + o * chunk, part.begin() + (o + 1) * chunk);
+      }
+    return n.setConstantOutput(
+        0, makeIntegerAttr(resultShape, first->getElementType(), values));
+  }
+
+  SmallVector<Value> operands;
+  for (int64_t i = 0; i < n.numInputs(); ++i) {
+    FailureOr<Value> v = n.input(i);
+    if (failed(v))
+      return failure();
+    operands.push_back(*v);
+  }
+  return n.setOutput(
+      0, n.create<model::ConcatOp>(operands, {n.named("axis", n.i64(*axis))}));
+}
+
+//===----------------------------------------------------------------------===//
+// Reshapes
+//===----------------------------------------------------------------------===//
+
+/// Reshape with a constant target; model.reshape keeps ONNX's 0 (copy) and
+/// -1 (infer) entries.
+static LogicalResult importReshape(NodeImporter &n) {
+  if (failed(n.checkInputCount(2, 2)))
+    return failure();
+  FailureOr<SmallVector<int64_t>> shape = n.constantIntInput(1, "shape");
+  FailureOr<int64_t> allowZero =
+      n.opset >= 14 ? n.intAttr("allowzero", 0) : FailureOr<int64_t>(0);
+  if (failed(shape) || failed(allowZero))
+    return failure();
+  // allowzero = 1 makes a 0 entry a real size-0 dim; without 0 entries it is
+  // the same as the default.
+  if (*allowZero && llvm::is_contained(*shape, 0))
+    return n.emitError() << "allowzero = 1 with a 0 in the target shape "
+                         << shapeString(*shape) << " is not supported";
+  FailureOr<Value> x = n.input(0);
+  if (failed(x))
+    return failure();
+  return n.setOutput(0, n.create<model::ReshapeOp>(
+                            {*x}, {n.named("shape", n.i64Array(*shape))}));
+}
+
+/// Flatten(axis) = reshape to [prod(dims[:axis]), prod(dims[axis:])]. A
+/// dynamic group becomes -1, or 0 (copy) when it is just dim 0.
+static LogicalResult importFlatten(NodeImporter &n) {
+  if (failed(n.checkInputCount(1, 1)))
+    return failure();
+  FailureOr<RankedTensorType> type = n.inputType(0);
+  FailureOr<int64_t> axisAttr = n.intAttr("axis", 1);
+  if (failed(type) || failed(axisAttr))
+    return failure();
+  int64_t rank = type->getRank();
+  // Unlike most axes, Flatten's may equal the rank.
+  if (*axisAttr < -rank || *axisAttr > rank)
+    return n.emitError() << "axis " << *axisAttr << " is out of range ["
+                         << -rank << ", " << rank << "]";
+  int64_t axis = *axisAttr < 0 ? *axisAttr + rank : *axisAttr;
+  int64_t outer = staticProduct(type->getShape().take_front(axis));
+  int64_t inner = staticProduct(type->getShape().drop_front(axis));
+  // A 0 would read as "copy" in the reshape target.
+  if (outer == 0 || inner == 0)
+    return n.emitError() << "flattening the empty tensor shape "
+                         << shapeString(type->getShape())
+                         << " is not supported";
+  int64_t a = !ShapedType::isDynamic(outer) ? outer : axis == 1 ? 0 : -1;
+  int64_t b = !ShapedType::isDynamic(inner) ? inner : -1;
+  if (a == -1 && b == -1)
+    return n.emitError() << "cannot flatten " << shapeString(type->getShape())
+                         << " at axis " << axis
+                         << ": both groups of dims have dynamic sizes";
+  FailureOr<Value> x = n.input(0);
+  if (failed(x))
+    return failure();
+  return n.setOutput(0, n.create<model::ReshapeOp>(
+                            {*x}, {n.named("shape", n.i64Array({a, b}))}));
+}
+
+/// Unsqueeze: `axes` (indices into the result) is an attribute before opset
+/// 13 and a constant input since.
+static LogicalResult importUnsqueeze(NodeImporter &n) {
+  bool axesAsInput = n.opset >= 13;
+  if (failed(n.checkInputCount(axesAsInput ? 2 : 1, axesAsInput ? 2 : 1)))
+    return failure();
+  FailureOr<RankedTensorType> type = n.inputType(0);
+  if (failed(type))
+    return failure();
+  SmallVector<int64_t> axes;
+  if (axesAsInput) {
+    FailureOr<SmallVector<int64_t>> given = n.constantIntInput(1, "axes");
+    if (failed(given))
+      return failure();
+    axes = *given;
+  } else {
+    FailureOr<OptionalInts> given = n.intsAttr("axes");
+    if (failed(given))
+      return failure();
+    if (!*given)
+      return n.emitError() << "missing required attribute 'axes'";
+    axes = **given;
+  }
+  int64_t resultRank = type->getRank() + int64_t(axes.size());
+  FailureOr<SmallVector<int64_t>> normalized =
+      n.normalizeAxes(axes, resultRank);
+  if (failed(normalized))
+    return failure();
+  llvm::sort(*normalized);
+
+  DenseElementsAttr constant = n.constantInput(0);
+  if (constant && isa<IntegerType>(constant.getElementType())) {
+    SmallVector<int64_t> shape;
+    ArrayRef<int64_t> in = type->getShape();
+    for (int64_t i = 0; i < resultRank; ++i) {
+      if (llvm::is_contained(*normalized, i)) {
+        shape.push_back(1);
+      } else {
+        shape.push_back(in.front());
+        in = in.drop_front();
+      }
+    }
+    return n.setConstantOutput(0, constant.reshape(type->clone(shape)));
+  }
+  FailureOr<Value> x = n.input(0);
+  if (failed(x))
+    return failure();
+  return n.setOutput(0, n.create<model::UnsqueezeOp>(
+                            {*x}, {n.named("axes", n.i64Array(*normalized))}));
+}
+
+/// Squeeze: `axes` is an attribute before opset 13 and an optional constant
+/// input since; without axes every static size-1 dim goes (a dynamic dim is
+/// taken to be > 1, as exporters only squeeze dims they know).
+static LogicalResult importSqueeze(NodeImporter &n) {
+  bool axesAsInput = n.opset >= 13;
+  if (failed(n.checkInputCount(1, axesAsInput ? 2 : 1)))
+    return failure();
+  FailureOr<RankedTensorType> type = n.inputType(0);
+  if (failed(type))
+    return failure();
+  OptionalInts axes;
+  if (axesAsInput) {
+    if (n.hasInput(1)) {
+      FailureOr<SmallVector<int64_t>> given = n.constantIntInput(1, "axes");
+      if (failed(given))
+        return failure();
+      axes = *given;
+    }
+  } else {
+    FailureOr<OptionalInts> given = n.intsAttr("axes");
+    if (failed(given))
+      return failure();
+    axes = *given;
+  }
+  SmallVector<int64_t> normalized;
+  if (axes) {
+    FailureOr<SmallVector<int64_t>> checked =
+        n.normalizeAxes(*axes, type->getRank());
+    if (failed(checked))
+      return failure();
+    normalized = *checked;
+    llvm::sort(normalized);
+  } else {
+    for (auto [i, d] : llvm::enumerate(type->getShape()))
+      if (d == 1)
+        normalized.push_back(i);
+  }
+
+  DenseElementsAttr constant = n.constantInput(0);
+  if (constant && isa<IntegerType>(constant.getElementType())) {
+    SmallVector<int64_t> shape;
+    for (auto [i, d] : llvm::enumerate(type->getShape())) {
+      if (!llvm::is_contained(normalized, int64_t(i)))
+        shape.push_back(d);
+      else if (d != 1)
+        return n.emitError() << "squeezed dim " << i << " must be 1, got " << d;
+    }
+    return n.setConstantOutput(0, constant.reshape(type->clone(shape)));
+  }
+  FailureOr<Value> x = n.input(0);
+  if (failed(x))
+    return failure();
+  return n.setOutput(0, n.create<model::SqueezeOp>(
+                            {*x}, {n.named("axes", n.i64Array(normalized))}));
+}
+
+//===----------------------------------------------------------------------===//
+// Data movement
+//===----------------------------------------------------------------------===//
+
+/// Transpose: `perm` defaults to reversing the dims.
+static LogicalResult importTranspose(NodeImporter &n) {
+  if (failed(n.checkInputCount(1, 1)))
+    return failure();
+  FailureOr<RankedTensorType> type = n.inputType(0);
+  FailureOr<OptionalInts> perm = n.intsAttr("perm");
+  if (failed(type) || failed(perm))
+    return failure();
+  SmallVector<int64_t> permutation;
+  if (*perm) {
+    permutation = **perm;
+  } else {
+    for (int64_t i = type->getRank() - 1; i >= 0; --i)
+      permutation.push_back(i);
+  }
+  FailureOr<Value> x = n.input(0);
+  if (failed(x))
+    return failure();
+  return n.setOutput(0, n.create<model::TransposeOp>(
+                            {*x}, {n.named("perm", n.i64Array(permutation))}));
+}
+
+/// Shared by both Slice forms once starts/ends/axes/steps are known.
+static LogicalResult importSliceWith(NodeImporter &n, ArrayRef<int64_t> starts,
+                                     ArrayRef<int64_t> ends,
+                                     const OptionalInts &axesGiven,
+                                     const OptionalInts &stepsGiven) {
+  FailureOr<RankedTensorType> type = n.inputType(0);
+  if (failed(type))
+    return failure();
+  SmallVector<int64_t> axes, steps;
+  if (axesGiven)
+    axes = *axesGiven;
+  else
+    for (int64_t i = 0; i < int64_t(starts.size()); ++i)
+      axes.push_back(i);
+  steps = stepsGiven ? *stepsGiven : SmallVector<int64_t>(starts.size(), 1);
+  if (ends.size() != starts.size() || axes.size() != starts.size() ||
+      steps.size() != starts.size())
+    return n.emitError() << "starts, ends, axes and steps differ in length ("
+                         << starts.size() << ", " << ends.size() << ", "
+                         << axes.size() << ", " << steps.size() << ")";
+  FailureOr<SmallVector<int64_t>> normalized =
+      n.normalizeAxes(axes, type->getRank());
+  if (failed(normalized))
+    return failure();
+  for (int64_t step : steps) {
+    if (step == 0)
+      return n.emitError() << "slice step 0 is invalid";
+    if (step < 0)
+      return n.emitError() << "negative slice steps (reversing slices) are "
+                              "not supported by kiln, got step "
+                           << step;
+  }
+
+  // Shape chains slice 1-D shape vectors (Shape -> Slice -> Concat).
+  std::optional<SmallVector<int64_t>> data = constantInts(n, 0);
+  if (data && type->getRank() == 1) {
+    int64_t dim = type->getDimSize(0);
+    auto clampIndex = [&](int64_t v) {
+      if (v < 0)
+        v = v < -dim ? 0 : v + dim;
+      return std::min(v, dim);
+    };
+    int64_t s = clampIndex(starts[0]), e = clampIndex(ends[0]);
+    SmallVector<int64_t> values;
+    for (int64_t i = s; i < e; i += steps[0])
+      values.push_back((*data)[i]);
+    return n.setConstantOutput(0,
+                               makeIntegerAttr({int64_t(values.size())},
+                                               type->getElementType(), values));
+  }
+
+  FailureOr<Value> x = n.input(0);
+  if (failed(x))
+    return failure();
+  return n.setOutput(0, n.create<model::SliceOp>(
+                            {*x}, {n.named("starts", n.i64Array(starts)),
+                                   n.named("ends", n.i64Array(ends)),
+                                   n.named("axes", n.i64Array(*normalized)),
+                                   n.named("steps", n.i64Array(steps))}));
+}
+
+/// Slice since opset 10: starts, ends, axes and steps are constant inputs.
+static LogicalResult importSlice(NodeImporter &n) {
+  if (failed(n.checkInputCount(3, 5)))
+    return failure();
+  FailureOr<SmallVector<int64_t>> starts = n.constantIntInput(1, "starts");
+  FailureOr<SmallVector<int64_t>> ends = n.constantIntInput(2, "ends");
+  if (failed(starts) || failed(ends))
+    return failure();
+  OptionalInts axes, steps;
+  if (n.hasInput(3)) {
+    FailureOr<SmallVector<int64_t>> given = n.constantIntInput(3, "axes");
+    if (failed(given))
+      return failure();
+    axes = *given;
+  }
+  if (n.hasInput(4)) {
+    FailureOr<SmallVector<int64_t>> given = n.constantIntInput(4, "steps");
+    if (failed(given))
+      return failure();
+    steps = *given;
+  }
+  return importSliceWith(n, *starts, *ends, axes, steps);
+}
+
+/// Slice before opset 10: starts, ends and axes are attributes, steps 1.
+static LogicalResult importSliceAttrs(NodeImporter &n) {
+  if (failed(n.checkInputCount(1, 1)))
+    return failure();
+  FailureOr<OptionalInts> starts = n.intsAttr("starts");
+  FailureOr<OptionalInts> ends = n.intsAttr("ends");
+  FailureOr<OptionalInts> axes = n.intsAttr("axes");
+  if (failed(starts) || failed(ends) || failed(axes))
+    return failure();
+  if (!*starts || !*ends)
+    return n.emitError() << "missing required attribute '"
+                         << (*starts ? "ends" : "starts") << "'";
+  return importSliceWith(n, **starts, **ends, *axes, std::nullopt);
+}
+
+//===----------------------------------------------------------------------===//
+// Table
+//===----------------------------------------------------------------------===//
+
+// Concat's axis became required in opset 4 and Reshape's shape an input in 5.
+static const OpSupport kShapeOps[] = {
+    {"Concat", 4, kMaxKnownOpset, importConcat},
+    {"Constant", 1, kMaxKnownOpset, importConstant},
+    {"Dropout", 1, kMaxKnownOpset, importDropout},
+    {"Flatten", 1, kMaxKnownOpset, importFlatten},
+    {"Gather", 1, kMaxKnownOpset, importGather},
+    {"Identity", 1, kMaxKnownOpset, importIdentity},
+    {"Reshape", 5, kMaxKnownOpset, importReshape},
+    {"Shape", 1, kMaxKnownOpset, importShape},
+    {"Slice", 1, 9, importSliceAttrs},
+    {"Slice", 10, kMaxKnownOpset, importSlice},
+    {"Squeeze", 1, kMaxKnownOpset, importSqueeze},
+    {"Transpose", 1, kMaxKnownOpset, importTranspose},
+    {"Unsqueeze", 1, kMaxKnownOpset, importUnsqueeze},
+};
+
+ArrayRef<OpSupport> kiln::onnx_frontend::getShapeOpTable() { return kShapeOps; }

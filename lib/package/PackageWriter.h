@@ -1,0 +1,46 @@
+// lib/package/PackageWriter.h - writes .kpkg packages (docs/package-format.md) for kiln-compile.
+#ifndef KILN_LIB_PACKAGE_PACKAGEWRITER_H
+#define KILN_LIB_PACKAGE_PACKAGEWRITER_H
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kiln::package {
+
+/// One weight to store. The writer places it in the weights section and
+/// records name, dtype, shape, offset and size in the manifest.
+struct WeightBlob {
+  std::string name;
+  /// A manifest dtype name: f32 f64 f16 bf16 i8 i16 i32 i64 u8 u16 u32 u64 bool.
+  std::string dtype;
+  /// Static dims, row-major.
+  std::vector<int64_t> shape;
+  /// The bytes; borrowed for the duration of the call.
+  const void *data = nullptr;
+  /// Byte size; must equal the element count times the dtype's size.
+  uint64_t size = 0;
+};
+
+/// Writes a package to `path`.
+///
+/// `manifestJson` is the manifest without its "weights" array (which must be
+/// absent): an object with "target", "functions" (each with "name",
+/// "symbol", "inputs", "outputs" and optionally "weights" as indices into
+/// `weights`), and optionally "producer" and "triple". The writer adds
+/// "format_version" and "weights", assigning each weight a 64-byte-aligned
+/// offset in the order given. `code` is the code section (for target cpu an
+/// ELF shared object exporting each function's symbol).
+///
+/// The file is written under a temporary name in the same directory and
+/// renamed into place only when complete: on failure nothing is left behind
+/// and an existing `path` is untouched. Returns false and sets `error`
+/// (starting with `path`) on failure.
+bool writePackage(const std::string &path, std::string_view manifestJson,
+                  const std::vector<WeightBlob> &weights,
+                  std::string_view code, std::string &error);
+
+} // namespace kiln::package
+
+#endif // KILN_LIB_PACKAGE_PACKAGEWRITER_H

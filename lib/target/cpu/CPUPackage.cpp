@@ -1,0 +1,267 @@
+//===- CPUPackage.cpp - Compile a model module into a CPU package ---------===//
+// The flow of kiln-compile for the CPU target: read the signature and weights
+// off the model-level module, lower it (the same pipelines kiln-opt
+// registers), generate the shared object and write the package.
+#include "lib/target/cpu/CPUPackage.h"
+
+#include "dialects/Model/IR/ModelOps.h"
+#include "dialects/Model/Transforms/Passes.h"
+#include "kiln/Pipelines.h"
+#include "lib/package/PackageWriter.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/Pass/PassManager.h"
+
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <nlohmann/json.hpp>
+
+using namespace mlir;
+
+namespace {
+
+/// The manifest name of an element type, or "" if packages cannot carry it.
+std::string dtypeName(Type type) {
+  if (type.isF32()) return "f32";
+  if (type.isF64()) return "f64";
+  if (type.isF16()) return "f16";
+  if (type.isBF16()) return "bf16";
+  if (type.isInteger(1)) return "bool";
+  if (auto i = dyn_cast<IntegerType>(type)) {
+    unsigned w = i.getWidth();
+    if (w != 8 && w != 16 && w != 32 && w != 64)
+      return "";
+    return (i.isUnsigned() ? "u" : "i") + std::to_string(w);
+  }
+  return "";
+}
+
+/// A manifest tensor entry: name, dtype and dims (ints, or names for
+/// symbolic dims; "?" when a dynamic dim has no name).
+FailureOr<nlohmann::json> tensorEntry(Operation *anchor, StringRef name,
+                                      Type type, ArrayAttr dimNames) {
+  auto ranked = dyn_cast<RankedTensorType>(type);
+  std::string dtype = ranked ? dtypeName(ranked.getElementType()) : "";
+  if (dtype.empty())
+    return anchor->emitError("'") << name << "' has type " << type
+                                  << ", which packages cannot carry";
+  nlohmann::json shape = nlohmann::json::array();
+  for (auto [i, d] : llvm::enumerate(ranked.getShape())) {
+    if (!ShapedType::isDynamic(d)) {
+      shape.push_back(d);
+      continue;
+    }
+    std::string dimName = "?";
+    if (dimNames && i < dimNames.size())
+      if (auto s = dyn_cast<StringAttr>(dimNames[i]); s && !s.empty())
+        dimName = s.str();
+    shape.push_back(dimName);
+  }
+  return nlohmann::json{{"name", name.str()}, {"dtype", dtype}, {"shape", shape}};
+}
+
+StringRef nameAttrOr(DictionaryAttr attrs, std::string &fallback) {
+  if (attrs)
+    if (auto name = attrs.getAs<StringAttr>("kiln.name"))
+      return name.getValue();
+  return fallback;
+}
+
+/// The function signatures of the manifest, read before lowering while the
+/// `kiln.name` / `kiln.dim_names` attributes and the types are model level.
+FailureOr<nlohmann::json> readSignatures(ModuleOp module) {
+  nlohmann::json functions = nlohmann::json::array();
+  for (auto func : module.getOps<func::FuncOp>()) {
+    if (!func.isPublic() || func.isExternal())
+      continue;
+    nlohmann::json inputs = nlohmann::json::array(),
+                   outputs = nlohmann::json::array();
+    for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+      std::string fallback = "input_" + std::to_string(i);
+      DictionaryAttr attrs = func.getArgAttrDict(i);
+      auto entry = tensorEntry(
+          func, nameAttrOr(attrs, fallback), func.getArgument(i).getType(),
+          attrs ? attrs.getAs<ArrayAttr>("kiln.dim_names") : ArrayAttr());
+      if (failed(entry))
+        return failure();
+      inputs.push_back(*entry);
+    }
+    for (unsigned i = 0; i < func.getNumResults(); ++i) {
+      std::string fallback = "output_" + std::to_string(i);
+      DictionaryAttr attrs = func.getResultAttrDict(i);
+      auto entry = tensorEntry(
+          func, nameAttrOr(attrs, fallback), func.getResultTypes()[i],
+          attrs ? attrs.getAs<ArrayAttr>("kiln.dim_names") : ArrayAttr());
+      if (failed(entry))
+        return failure();
+      outputs.push_back(*entry);
+    }
+    functions.push_back({{"name", func.getName().str()},
+                         {"symbol", kiln::cpu::entrySymbol(func.getName())},
+                         {"inputs", inputs},
+                         {"outputs", outputs}});
+  }
+  if (functions.empty())
+    return module.emitError("the module has no public function to compile");
+  return functions;
+}
+
+/// Row-major bytes of a constant, expanding splats and bit-packed i1.
+FailureOr<std::string> elementBytes(Operation *anchor, ElementsAttr value) {
+  auto type = cast<ShapedType>(value.getType());
+  Type element = type.getElementType();
+  int64_t count = type.getNumElements();
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob)
+      return anchor->emitError("weight data of resource '")
+             << resource.getRawHandle().getKey() << "' is missing";
+    ArrayRef<char> data = blob->getData();
+    return std::string(data.begin(), data.end());
+  }
+  auto dense = dyn_cast<DenseElementsAttr>(value);
+  if (!dense)
+    return anchor->emitError("unsupported weight attribute kind");
+  if (element.isInteger(1)) {
+    std::string bytes;
+    for (bool b : dense.getValues<bool>())
+      bytes.push_back(b ? 1 : 0);
+    return bytes;
+  }
+  ArrayRef<char> raw = dense.getRawData();
+  if (!dense.isSplat())
+    return std::string(raw.begin(), raw.end());
+  std::string bytes;
+  bytes.reserve(raw.size() * count);
+  for (int64_t i = 0; i < count; ++i)
+    bytes.append(raw.begin(), raw.end());
+  return bytes;
+}
+
+struct Weights {
+  std::vector<std::string> storage;
+  std::vector<kiln::package::WeightBlob> blobs;
+  llvm::StringMap<size_t> indexOf;
+};
+
+/// Collects each distinct `model.weight` (by name) with its bytes.
+FailureOr<Weights> readWeights(ModuleOp module) {
+  Weights weights;
+  WalkResult walk = module.walk([&](kiln::model::WeightOp op) {
+    if (weights.indexOf.count(op.getName()))
+      return WalkResult::advance();
+    auto bytes = elementBytes(op, op.getValue());
+    if (failed(bytes))
+      return WalkResult::interrupt();
+    auto type = cast<RankedTensorType>(op.getType());
+    std::string dtype = dtypeName(type.getElementType());
+    if (dtype.empty()) {
+      op.emitError("weight element type ")
+          << type.getElementType() << " cannot be stored in a package";
+      return WalkResult::interrupt();
+    }
+    weights.indexOf[op.getName()] = weights.storage.size();
+    weights.storage.push_back(std::move(*bytes));
+    kiln::package::WeightBlob blob;
+    blob.name = op.getName().str();
+    blob.dtype = dtype;
+    blob.shape.assign(type.getShape().begin(), type.getShape().end());
+    weights.blobs.push_back(blob);
+    return WalkResult::advance();
+  });
+  if (walk.wasInterrupted())
+    return failure();
+  // Point the blobs at their final storage only once the vector stopped
+  // growing.
+  for (auto [blob, bytes] : llvm::zip(weights.blobs, weights.storage)) {
+    blob.data = bytes.data();
+    blob.size = bytes.size();
+  }
+  return weights;
+}
+
+LogicalResult runPipeline(ModuleOp module, const kiln::cpu::CompileOptions &options,
+                          void (*build)(OpPassManager &,
+                                        const kiln::CPUPipelineOptions &)) {
+  PassManager pm(module.getContext());
+  if (options.configurePassManager &&
+      failed(options.configurePassManager(pm)))
+    return failure();
+  kiln::CPUPipelineOptions pipelineOptions;
+  build(pm, pipelineOptions);
+  return pm.run(module);
+}
+
+} // namespace
+
+FailureOr<kiln::cpu::CompileResult>
+kiln::cpu::compile(ModuleOp module, Stage stage, const CompileOptions &options,
+                   StringRef packagePath) {
+  FailureOr<nlohmann::json> functions = nlohmann::json::array();
+  FailureOr<Weights> weights = Weights();
+  if (stage == Stage::Package) {
+    functions = readSignatures(module);
+    if (failed(functions))
+      return failure();
+    weights = readWeights(module);
+    if (failed(weights))
+      return failure();
+  }
+
+  if (failed(runPipeline(module, options, buildModelToLinalgPipeline)))
+    return failure();
+  // The weight order of each entry is fixed now: its `kiln.weight` arguments.
+  if (stage == Stage::Package) {
+    for (auto &function : *functions) {
+      auto func = module.lookupSymbol<func::FuncOp>(
+          function["name"].get<std::string>());
+      nlohmann::json order = nlohmann::json::array();
+      for (unsigned i = 0; i < func.getNumArguments(); ++i)
+        if (auto name = func.getArgAttrOfType<StringAttr>(
+                i, kiln::model::kWeightArgAttr))
+          order.push_back(weights->indexOf.lookup(name.getValue()));
+      function["weights"] = order;
+    }
+  }
+  CompileResult result;
+  if (stage == Stage::Linalg)
+    return result;
+  if (failed(runPipeline(module, options, buildLinalgToLLVMPipeline)))
+    return failure();
+  if (stage == Stage::LLVMDialect)
+    return result;
+
+  llvm::LLVMContext llvmContext;
+  auto llvmModule = translateToLLVMIR(module, llvmContext, options.codegen);
+  if (failed(llvmModule))
+    return failure();
+  if (stage == Stage::LLVMIR) {
+    llvm::raw_string_ostream os(result.artifact);
+    (*llvmModule)->print(os, nullptr);
+    return result;
+  }
+  auto object = emitObject(module, **llvmModule, options.codegen);
+  if (failed(object))
+    return failure();
+  if (stage == Stage::Object) {
+    result.artifact = std::move(*object);
+    return result;
+  }
+  auto shared = linkSharedObject(module, *object);
+  if (failed(shared))
+    return failure();
+
+  nlohmann::json manifest = {{"producer", "kiln-compile 0.1"},
+                             {"target", "cpu"},
+                             {"triple", hostTriple()},
+                             {"functions", *functions}};
+  std::string error;
+  if (!kiln::package::writePackage(packagePath.str(), manifest.dump(2),
+                                   weights->blobs, *shared, error))
+    return module.emitError(error);
+  return result;
+}

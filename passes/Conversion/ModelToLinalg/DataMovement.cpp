@@ -1,0 +1,336 @@
+//===- DataMovement.cpp - Shape and indexing `model` ops to tensor/linalg -===//
+#include "passes/Conversion/ModelToLinalg/ModelToLinalg.h"
+
+#include "dialects/Model/IR/ModelOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+using namespace mlir;
+using namespace kiln::model;
+using namespace kiln::model_to_linalg;
+
+namespace {
+
+Value indexConstant(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+struct TransposePattern : OpConversionPattern<TransposeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(TransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    SmallVector<Value> sizes;
+    for (auto [i, p] : llvm::enumerate(op.getPerm()))
+      if (resultType.isDynamicDim(i))
+        sizes.push_back(tensor::DimOp::create(rewriter, loc,
+                                              adaptor.getInput(), p));
+    Value empty = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                          resultType.getElementType(), sizes);
+    rewriter.replaceOp(op, linalg::TransposeOp::create(rewriter, loc,
+                                                       adaptor.getInput(),
+                                                       empty, op.getPerm())
+                               .getResult());
+    return success();
+  }
+};
+
+// reshape: the row-major element order is kept, so a reshape is a
+// tensor.reshape to the resolved shape (0 copies an input dim, -1 takes the
+// remaining element count).
+struct ReshapePattern : OpConversionPattern<ReshapeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ReshapeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    auto inputType = cast<RankedTensorType>(input.getType());
+    auto resultType = cast<RankedTensorType>(op.getType());
+    if (inputType == resultType) {
+      rewriter.replaceOp(op, input);
+      return success();
+    }
+    SmallVector<Value> dims;
+    Value known = indexConstant(rewriter, loc, 1);
+    int64_t inferredAt = -1;
+    for (auto [i, d] : llvm::enumerate(op.getShape())) {
+      Value dim;
+      if (!resultType.isDynamicDim(i))
+        dim = indexConstant(rewriter, loc, resultType.getDimSize(i));
+      else if (d == 0)
+        dim = tensor::DimOp::create(rewriter, loc, input, i);
+      else
+        inferredAt = i;
+      dims.push_back(dim);
+      if (dim)
+        known = arith::MulIOp::create(rewriter, loc, known, dim);
+    }
+    if (inferredAt >= 0) {
+      Value total = indexConstant(rewriter, loc, 1);
+      for (int64_t i = 0; i < inputType.getRank(); ++i)
+        total = arith::MulIOp::create(rewriter, loc, total,
+                                      dimValue(rewriter, loc, input, i));
+      dims[inferredAt] = arith::DivUIOp::create(rewriter, loc, total, known);
+    }
+    SmallVector<Value> asI64;
+    for (Value d : dims)
+      asI64.push_back(arith::IndexCastOp::create(rewriter, loc,
+                                                 rewriter.getI64Type(), d));
+    Value shape = tensor::FromElementsOp::create(
+        rewriter, loc,
+        RankedTensorType::get({(int64_t)asI64.size()}, rewriter.getI64Type()),
+        asI64);
+    rewriter.replaceOpWithNewOp<tensor::ReshapeOp>(op, resultType, input,
+                                                   shape);
+    return success();
+  }
+};
+
+/// Groups the dims of the larger-rank side of a unit-dim insertion/removal:
+/// each non-unit dim takes the unit dims that follow it, leading unit dims
+/// join the first group.
+SmallVector<ReassociationIndices> unitDimGroups(int64_t largeRank,
+                                                ArrayRef<int64_t> unitDims) {
+  SmallVector<ReassociationIndices> groups;
+  ReassociationIndices leading;
+  for (int64_t i = 0; i < largeRank; ++i) {
+    if (llvm::is_contained(unitDims, i)) {
+      (groups.empty() ? leading : groups.back()).push_back(i);
+      continue;
+    }
+    groups.push_back(leading);
+    groups.back().push_back(i);
+    leading.clear();
+  }
+  if (!groups.empty())
+    groups.front().append(leading.begin(), leading.end());
+  for (ReassociationIndices &g : groups)
+    llvm::sort(g);
+  return groups;
+}
+
+struct UnsqueezePattern : OpConversionPattern<UnsqueezeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(UnsqueezeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = cast<RankedTensorType>(op.getType());
+    rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
+        op, resultType, adaptor.getInput(),
+        unitDimGroups(resultType.getRank(), op.getAxes()));
+    return success();
+  }
+};
+
+struct SqueezePattern : OpConversionPattern<SqueezeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(SqueezeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto inputType = cast<RankedTensorType>(adaptor.getInput().getType());
+    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
+        op, op.getType(), adaptor.getInput(),
+        unitDimGroups(inputType.getRank(), op.getAxes()));
+    return success();
+  }
+};
+
+// concat: each input is inserted into the result at the running offset.
+struct ConcatPattern : OpConversionPattern<ConcatOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ConcatOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    int64_t axis = op.getAxis(), rank = resultType.getRank();
+    ValueRange inputs = adaptor.getInputs();
+    Value first = inputs.front();
+
+    SmallVector<Value> sizes;
+    for (int64_t i = 0; i < rank; ++i) {
+      if (!resultType.isDynamicDim(i))
+        continue;
+      if (i == axis) {
+        Value total = indexConstant(rewriter, loc, 0);
+        for (Value input : inputs)
+          total = arith::AddIOp::create(rewriter, loc, total,
+                                        dimValue(rewriter, loc, input, axis));
+        sizes.push_back(total);
+        continue;
+      }
+      Value known;
+      for (Value input : inputs)
+        if (!cast<RankedTensorType>(input.getType()).isDynamicDim(i))
+          known = dimValue(rewriter, loc, input, i);
+      sizes.push_back(known ? known : dimValue(rewriter, loc, first, i));
+    }
+    Value result = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                           resultType.getElementType(), sizes);
+    // The offset stays a constant while the preceding inputs are static.
+    OpFoldResult offset = rewriter.getIndexAttr(0);
+    for (Value input : inputs) {
+      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
+      SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
+      SmallVector<OpFoldResult> extent;
+      for (int64_t i = 0; i < rank; ++i)
+        extent.push_back(tensor::getMixedSize(rewriter, loc, input, i));
+      offsets[axis] = offset;
+      result = tensor::InsertSliceOp::create(rewriter, loc, input, result,
+                                             offsets, extent, strides);
+      std::optional<int64_t> staticOffset = getConstantIntValue(offset);
+      std::optional<int64_t> staticExtent = getConstantIntValue(extent[axis]);
+      if (staticOffset && staticExtent) {
+        offset = rewriter.getIndexAttr(*staticOffset + *staticExtent);
+        continue;
+      }
+      offset = arith::AddIOp::create(
+                   rewriter, loc,
+                   getValueOrCreateConstantIndexOp(rewriter, loc, offset),
+                   getValueOrCreateConstantIndexOp(rewriter, loc, extent[axis]))
+                   .getResult();
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+// slice: ONNX bounds (negative counts from the end, clamped to [0, dim]) and
+// a positive step make one tensor.extract_slice.
+struct SlicePattern : OpConversionPattern<SliceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(SliceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    int64_t rank = resultType.getRank();
+    SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
+    SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
+    SmallVector<OpFoldResult> sizes;
+    for (int64_t i = 0; i < rank; ++i)
+      sizes.push_back(tensor::getMixedSize(rewriter, loc, input, i));
+
+    for (auto [axis, start, end, step] :
+         llvm::zip(op.getAxes(), op.getStarts(), op.getEnds(),
+                   op.getSteps())) {
+      strides[axis] = rewriter.getIndexAttr(step);
+      auto inputType = cast<RankedTensorType>(input.getType());
+      if (!inputType.isDynamicDim(axis)) {
+        int64_t dim = inputType.getDimSize(axis);
+        auto clampIndex = [&](int64_t v) {
+          return std::clamp<int64_t>(v < 0 ? v + dim : v, 0, dim);
+        };
+        int64_t s = clampIndex(start), e = clampIndex(end);
+        offsets[axis] = rewriter.getIndexAttr(s);
+        sizes[axis] = rewriter.getIndexAttr(e > s ? (e - s + step - 1) / step
+                                                  : 0);
+        continue;
+      }
+      // Dynamic dim: the same arithmetic on index values.
+      Value dim = tensor::DimOp::create(rewriter, loc, input, axis);
+      Value zero = indexConstant(rewriter, loc, 0);
+      auto clampIndex = [&](int64_t v) -> Value {
+        Value raw = v < 0 ? (Value)arith::AddIOp::create(
+                                rewriter, loc, dim, indexConstant(rewriter, loc, v))
+                          : indexConstant(rewriter, loc, v);
+        Value low = arith::MaxSIOp::create(rewriter, loc, raw, zero);
+        return arith::MinSIOp::create(rewriter, loc, low, dim);
+      };
+      Value s = clampIndex(start), e = clampIndex(end);
+      Value span = arith::MaxSIOp::create(
+          rewriter, loc, arith::SubIOp::create(rewriter, loc, e, s), zero);
+      offsets[axis] = s;
+      sizes[axis] = arith::CeilDivSIOp::create(
+                        rewriter, loc, span, indexConstant(rewriter, loc, step))
+                        .getResult();
+    }
+    rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
+        op, resultType, input, offsets, sizes, strides);
+    return success();
+  }
+};
+
+// gather: out[p..., i..., q...] = data[p..., clamp(wrap(indices[i...])), q...]
+struct GatherPattern : OpConversionPattern<GatherOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(GatherOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value data = adaptor.getData(), indices = adaptor.getIndices();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    auto dataType = cast<RankedTensorType>(data.getType());
+    auto indicesType = cast<RankedTensorType>(indices.getType());
+    int64_t axis = op.getAxis(), indexRank = indicesType.getRank();
+    int64_t rank = resultType.getRank();
+
+    SmallVector<Value> sizes;
+    for (int64_t i = 0; i < rank; ++i) {
+      if (!resultType.isDynamicDim(i))
+        continue;
+      if (i < axis)
+        sizes.push_back(tensor::DimOp::create(rewriter, loc, data, i));
+      else if (i < axis + indexRank)
+        sizes.push_back(tensor::DimOp::create(rewriter, loc, indices, i - axis));
+      else
+        sizes.push_back(tensor::DimOp::create(rewriter, loc, data,
+                                              i - indexRank + 1));
+    }
+    Value empty = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                          resultType.getElementType(), sizes);
+    SmallVector<AffineExpr> indexExprs;
+    for (int64_t i = 0; i < indexRank; ++i)
+      indexExprs.push_back(rewriter.getAffineDimExpr(axis + i));
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(rank, 0, indexExprs, rewriter.getContext()),
+        rewriter.getMultiDimIdentityMap(rank)};
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    Value axisDim = dimValue(rewriter, loc, data, axis);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, resultType, indices, empty, maps, iterators,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value index =
+              arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
+          Value zero = indexConstant(b, l, 0);
+          Value negative = arith::CmpIOp::create(
+              b, l, arith::CmpIPredicate::slt, index, zero);
+          index = arith::SelectOp::create(
+              b, l, negative, arith::AddIOp::create(b, l, index, axisDim),
+              index);
+          Value last = arith::SubIOp::create(b, l, axisDim,
+                                             indexConstant(b, l, 1));
+          index = arith::MinSIOp::create(
+              b, l, arith::MaxSIOp::create(b, l, index, zero), last);
+          SmallVector<Value> coords;
+          for (int64_t i = 0; i < axis; ++i)
+            coords.push_back(linalg::IndexOp::create(b, l, i));
+          coords.push_back(index);
+          for (int64_t i = axis + 1; i < dataType.getRank(); ++i)
+            coords.push_back(linalg::IndexOp::create(b, l, i + indexRank - 1));
+          Value element = tensor::ExtractOp::create(b, l, data, coords);
+          linalg::YieldOp::create(b, l, element);
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+} // namespace
+
+void kiln::model_to_linalg::populateDataMovementPatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<TransposePattern, ReshapePattern, UnsqueezePattern,
+               SqueezePattern, ConcatPattern, SlicePattern, GatherPattern>(
+      patterns.getContext());
+}

@@ -1,0 +1,25 @@
+//===- InitAll.cpp - Registration of kiln's dialects and passes -----------===//
+#include "kiln/InitAll.h"
+#include "kiln/Pipelines.h"
+
+#include "dialects/Model/IR/ModelDialect.h"
+#include "dialects/Model/Transforms/Passes.h"
+#include "passes/Conversion/Passes.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+
+void kiln::registerAllDialects(mlir::DialectRegistry &registry) {
+  registry.insert<kiln::model::ModelDialect>();
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  mlir::registerAllToLLVMIRTranslations(registry);
+}
+
+void kiln::registerAllPasses() {
+  kiln::model::registerModelTransformsPasses();
+  kiln::registerConversionPasses();
+  kiln::registerPipelines();
+}

@@ -1,0 +1,93 @@
+// runtime/Package.h - a loaded .kpkg: the read-only mapping, the parsed manifest and the loaded code.
+#ifndef KILN_RUNTIME_PACKAGE_H
+#define KILN_RUNTIME_PACKAGE_H
+
+#include "kiln/runtime.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace kiln::rt {
+
+/// The entry point every function's code exports (docs/package-format.md,
+/// "Calling convention of the code").
+using EntryFn = void (*)(void **args);
+
+/// One weight: a typed view into the mapped weights section.
+struct Weight {
+  std::string name;
+  kiln_dtype dtype = KILN_DTYPE_INVALID;
+  std::vector<int64_t> dims;
+  const void *data = nullptr;
+  uint64_t size = 0;
+};
+
+/// The signature of one input or output. `info` points into the other
+/// members, so a ValueSig must not move once `link()` has run.
+struct ValueSig {
+  std::string name;
+  kiln_dtype dtype = KILN_DTYPE_INVALID;
+  /// -1 for a symbolic dim.
+  std::vector<int64_t> dims;
+  /// The symbolic dim's name, "" for a static dim.
+  std::vector<std::string> dimNames;
+  std::vector<const char *> dimNamePtrs;
+  kiln_value_info info{};
+
+  /// Fills `info` (and `dimNamePtrs`) from the members.
+  void link();
+};
+
+} // namespace kiln::rt
+
+/// The object behind kiln_function: one entry of the manifest's "functions"
+/// plus its resolved symbol.
+struct kiln_function {
+  std::string name;
+  std::string symbol;
+  std::vector<kiln::rt::ValueSig> inputs;
+  std::vector<kiln::rt::ValueSig> outputs;
+  /// Indices into the package's weights, in the order the code expects them.
+  std::vector<size_t> weights;
+  kiln::rt::EntryFn entry = nullptr;
+  const kiln_package *package = nullptr;
+};
+
+/// The object behind kiln_package. Immutable once loaded, which is what
+/// makes concurrent runs safe.
+struct kiln_package {
+  std::string path;
+  std::string producer;
+  std::string target;
+  std::string triple;
+  /// The whole file, mapped read-only.
+  const uint8_t *map = nullptr;
+  size_t mapSize = 0;
+  std::vector<kiln::rt::Weight> weights;
+  /// Not reallocated after loading: kiln_function pointers are handed out.
+  std::vector<kiln_function> functions;
+  /// dlopen handle of the code section.
+  void *library = nullptr;
+  /// The memfd the code was loaded from; kept open while the library is
+  /// loaded (see loadCode in Package.cpp).
+  int codeFd = -1;
+
+  kiln_package() = default;
+  kiln_package(const kiln_package &) = delete;
+  kiln_package &operator=(const kiln_package &) = delete;
+  ~kiln_package();
+
+  /// Whether `p` points into the mapping (i.e. at weight memory).
+  bool inMapping(const void *p) const;
+};
+
+namespace kiln::rt {
+
+/// Maps, validates and loads the package at `path` (see kiln_package_load).
+kiln_status loadPackage(const char *path, std::unique_ptr<kiln_package> &out);
+
+} // namespace kiln::rt
+
+#endif // KILN_RUNTIME_PACKAGE_H

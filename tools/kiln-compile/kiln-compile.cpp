@@ -1,0 +1,213 @@
+//===- kiln-compile.cpp - The kiln compiler driver ------------------------===//
+// Reads a model (.onnx, ONNX text, or .mlir in the model dialect), lowers it
+// and writes the requested artifact. Every error is one line
+// `kiln-compile: error: <file>[:<where>]: <what>`, and no output file is left
+// behind on failure.
+#include "kiln/InitAll.h"
+#include "lib/frontend/onnx/OnnxImporter.h"
+#include "lib/target/cpu/CPUPackage.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/WithColor.h"
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+namespace {
+
+cl::OptionCategory category("kiln-compile options");
+
+cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx|model.mlir>"),
+                               cl::Required, cl::cat(category));
+cl::opt<std::string> outputPath("o", cl::desc("Output file ('-' for stdout, text emits only)"),
+                                cl::value_desc("file"), cl::Required,
+                                cl::cat(category));
+cl::opt<std::string> targetName("target", cl::desc("Target: cpu (cuda arrives with the GPU backend)"),
+                                cl::init("cpu"), cl::cat(category));
+cl::opt<std::string> cpuName("cpu", cl::desc("CPU to generate code for: host (default) or an LLVM CPU name such as x86-64-v3"),
+                             cl::init("host"), cl::cat(category));
+
+enum class Emit { Package, MLIR, Linalg, LLVM, Obj };
+cl::opt<Emit> emit(
+    "emit", cl::desc("What to write"), cl::init(Emit::Package),
+    cl::values(clEnumValN(Emit::Package, "package", "a .kpkg package (default)"),
+               clEnumValN(Emit::MLIR, "mlir", "the imported model-dialect IR"),
+               clEnumValN(Emit::Linalg, "linalg", "IR lowered to linalg on tensors"),
+               clEnumValN(Emit::LLVM, "llvm", "optimized LLVM IR"),
+               clEnumValN(Emit::Obj, "obj", "an ELF object file")),
+    cl::cat(category));
+
+enum OptLevel : unsigned { O0 = 0, O1, O2, O3 };
+cl::opt<OptLevel> optLevel(cl::desc("Optimization level"), cl::init(O2),
+                           cl::values(clEnumVal(O0, "no optimization"),
+                                      clEnumVal(O1, "light optimization"),
+                                      clEnumVal(O2, "default"),
+                                      clEnumVal(O3, "aggressive")),
+                           cl::cat(category));
+
+/// "file", "file:line:col", or "file: node 'name'" for an ONNX node.
+std::string describeLocation(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc)) {
+    std::string child = describeLocation(name.getChildLoc());
+    return (child.empty() ? "" : child + ": ") + "node '" +
+           name.getName().str() + "'";
+  }
+  if (auto file = dyn_cast<FileLineColLoc>(loc)) {
+    std::string s = file.getFilename().str();
+    if (file.getLine() != 0)
+      s += ":" + std::to_string(file.getLine()) + ":" +
+           std::to_string(file.getColumn());
+    return s;
+  }
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    if (!fused.getLocations().empty())
+      return describeLocation(fused.getLocations().front());
+  if (auto callSite = dyn_cast<CallSiteLoc>(loc))
+    return describeLocation(callSite.getCaller());
+  return inputPath;
+}
+
+/// The text of one diagnostic with its notes, in the tool's error format.
+void printDiagnostic(Diagnostic &diag) {
+  const char *severity = diag.getSeverity() == DiagnosticSeverity::Error
+                             ? "error"
+                         : diag.getSeverity() == DiagnosticSeverity::Warning
+                             ? "warning"
+                             : "note";
+  llvm::errs() << "kiln-compile: " << severity << ": "
+               << describeLocation(diag.getLocation()) << ": " << diag.str()
+               << "\n";
+  for (Diagnostic &note : diag.getNotes())
+    printDiagnostic(note);
+}
+
+FailureOr<OwningOpRef<ModuleOp>> loadModel(MLIRContext &context) {
+  StringRef extension = llvm::sys::path::extension(inputPath);
+  if (extension == ".mlir") {
+    llvm::SourceMgr sourceMgr;
+    std::string error;
+    auto file = openInputFile(inputPath, &error);
+    if (!file)
+      return emitError(FileLineColLoc::get(&context, inputPath, 0, 0),
+                       "cannot open file: ")
+             << error;
+    sourceMgr.AddNewSourceBuffer(std::move(file), SMLoc());
+    OwningOpRef<ModuleOp> module =
+        parseSourceFile<ModuleOp>(sourceMgr, &context);
+    if (!module || failed(verify(*module)))
+      return failure();
+    return module;
+  }
+  if (extension == ".kiln")
+    return emitError(FileLineColLoc::get(&context, inputPath, 0, 0),
+                     "the kiln model language frontend is not built yet; "
+                     "use an .onnx or .mlir model");
+  return kiln::onnx_frontend::importOnnxFile(context, inputPath);
+}
+
+/// Writes `text` to the output; the file is removed again unless kept.
+LogicalResult writeOutput(MLIRContext &context, llvm::function_ref<void(llvm::raw_ostream &)> write,
+                          bool binary) {
+  if (binary && outputPath == "-")
+    return emitError(UnknownLoc::get(&context),
+                     "refusing to write a binary artifact to stdout");
+  std::string error;
+  auto output = openOutputFile(outputPath, &error);
+  if (!output)
+    return emitError(FileLineColLoc::get(&context, outputPath, 0, 0),
+                     "cannot write output: ")
+           << error;
+  write(output->os());
+  output->os().flush();
+  if (output->os().has_error())
+    return emitError(FileLineColLoc::get(&context, outputPath, 0, 0),
+                     "writing the output failed");
+  output->keep();
+  return success();
+}
+
+LogicalResult run(MLIRContext &context) {
+  if (targetName != "cpu")
+    return emitError(UnknownLoc::get(&context), "unsupported --target='")
+           << targetName << "' (this build supports: cpu)";
+  auto module = loadModel(context);
+  if (failed(module))
+    return failure();
+  if (emit == Emit::MLIR)
+    return writeOutput(context, [&](llvm::raw_ostream &os) { (*module)->print(os); },
+                       false);
+
+  kiln::cpu::CompileOptions options;
+  options.codegen.optLevel = optLevel;
+  options.codegen.cpu = cpuName;
+  options.configurePassManager = [](PassManager &pm) {
+    return applyPassManagerCLOptions(pm);
+  };
+  kiln::cpu::Stage stage = emit == Emit::Linalg ? kiln::cpu::Stage::Linalg
+                           : emit == Emit::LLVM ? kiln::cpu::Stage::LLVMIR
+                           : emit == Emit::Obj  ? kiln::cpu::Stage::Object
+                                                : kiln::cpu::Stage::Package;
+  if (stage == kiln::cpu::Stage::Package && outputPath == "-")
+    return emitError(UnknownLoc::get(&context),
+                     "a package cannot be written to stdout; name a file with -o");
+  auto result = kiln::cpu::compile(**module, stage, options, outputPath);
+  if (failed(result))
+    return failure();
+  switch (stage) {
+  case kiln::cpu::Stage::Linalg:
+    return writeOutput(context, [&](llvm::raw_ostream &os) { (*module)->print(os); },
+                       false);
+  case kiln::cpu::Stage::LLVMIR:
+    return writeOutput(context, [&](llvm::raw_ostream &os) { os << result->artifact; },
+                       false);
+  case kiln::cpu::Stage::Object:
+    return writeOutput(context, [&](llvm::raw_ostream &os) { os << result->artifact; },
+                       true);
+  default:
+    return success();
+  }
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  registerMLIRContextCLOptions();
+  registerPassManagerCLOptions();
+  registerAsmPrinterCLOptions();
+  cl::HideUnrelatedOptions({&category, &cl::getGeneralCategory()});
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "kiln-compile: compile an ONNX or model-dialect model for the CPU\n\n"
+      "  kiln-compile model.onnx -o model.kpkg\n"
+      "  kiln-compile model.onnx --emit=linalg -o -\n\n"
+      "Upstream MLIR debugging flags (--mlir-print-ir-after-all, "
+      "--mlir-timing, --mlir-print-debuginfo, ...) are accepted too; "
+      "--help-hidden lists them.\n");
+
+  DialectRegistry registry;
+  kiln::registerAllDialects(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  context.printOpOnDiagnostic(false);
+  ScopedDiagnosticHandler handler(&context, [](Diagnostic &diag) {
+    printDiagnostic(diag);
+    return success();
+  });
+  if (failed(run(context)))
+    return 1;
+  return 0;
+}
