@@ -8,4 +8,8 @@ jobs=${KILN_JOBS:-$(nproc)}
 if [[ ! -f "$build/build.ninja" ]]; then
   cmake -G Ninja -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release
 fi
-cmake --build "$build" -j "$jobs" "$@"
+if [[ $# -gt 0 ]]; then
+  cmake --build "$build" -j "$jobs" --target "$@"
+else
+  cmake --build "$build" -j "$jobs"
+fi

@@ -1,4 +1,4 @@
-// RUN: kiln-opt %s --split-input-file --kiln-convert-model-to-linalg | FileCheck %s
+// RUN: kiln-opt %s --split-input-file --kiln-convert-model-to-linalg --verify-diagnostics | FileCheck %s
 
 // CHECK-DAG: #[[ID2:.*]] = affine_map<(d0, d1) -> (d0, d1)>
 // CHECK-DAG: #[[ROW:.*]] = affine_map<(d0, d1) -> (d1)>
@@ -218,4 +218,39 @@ func.func @where(%c: tensor<4x1xi1>, %a: tensor<4x8xf32>, %b: tensor<f32>) -> te
 func.func @constant() -> tensor<f32> {
   %0 = model.constant dense<0.25> : tensor<f32>
   return %0 : tensor<f32>
+}
+
+// -----
+
+// CHECK-LABEL: func @shape
+// CHECK: %[[D0:.*]] = tensor.dim
+// CHECK: %[[I0:.*]] = arith.index_cast %[[D0]] : index to i64
+// CHECK: tensor.from_elements %[[I0]], %{{.*}} : tensor<2xi64>
+func.func @shape(%x: tensor<?x4xf32>) -> tensor<2xi64> {
+  %0 = model.shape %x : (tensor<?x4xf32>) -> tensor<2xi64>
+  return %0 : tensor<2xi64>
+}
+
+// -----
+
+/// Entries are resolved at run time: 0 copies the input dim, -1 is inferred.
+// CHECK-LABEL: func @dynamic_reshape
+// CHECK: tensor.extract
+// CHECK: arith.cmpi eq
+// CHECK: arith.select
+// CHECK: arith.divsi
+// CHECK: %[[SHAPE:.*]] = tensor.from_elements {{.*}} : tensor<3xi64>
+// CHECK: tensor.reshape %{{.*}}(%[[SHAPE]]) : (tensor<?x64xf32>, tensor<3xi64>) -> tensor<?x4x16xf32>
+func.func @dynamic_reshape(%x: tensor<?x64xf32>, %s: tensor<3xi64>) -> tensor<?x4x16xf32> {
+  %0 = model.dynamic_reshape %x, %s : (tensor<?x64xf32>, tensor<3xi64>) -> tensor<?x4x16xf32>
+  return %0 : tensor<?x4x16xf32>
+}
+
+// -----
+
+/// arith computes on signless integers only: unsigned tensors are diagnosed.
+func.func @negative_unsigned(%x: tensor<4xui8>) -> tensor<4xui8> {
+  // expected-error @+1 {{unsigned and signed integer element types ('ui8') are not supported by the lowering yet}}
+  %0 = model.add %x, %x : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+  return %0 : tensor<4xui8>
 }

@@ -56,12 +56,19 @@ class SelfAttention(nn.Module):
         return self.o(ctx) + x
 
 
+# name: (model class, constructor kwargs, input shapes, symbolic dims).
+# A model with symbolic dims is traced at shapes of its own (TRACE_SHAPES) and
+# its reference computed at the listed shapes, so the fixture proves that one
+# compiled package serves sizes other than the traced ones.
 MODELS = {
-    "mlp": (MLP, {}, [(4, 16)]),
-    "attention": (SelfAttention, {}, [(2, 8, 64)]),
-    "attention_mask": (SelfAttention, {"causal": True}, [(1, 8, 64)]),
-    "mlp_gelu": (MLPGelu, {}, [(3, 16)]),
+    "mlp": (MLP, {}, [(4, 16)], None),
+    "attention": (SelfAttention, {}, [(2, 8, 64)], None),
+    "attention_mask": (SelfAttention, {"causal": True}, [(1, 8, 64)], None),
+    "mlp_gelu": (MLPGelu, {}, [(3, 16)], None),
+    "mlp_dynamic": (MLP, {}, [(7, 16)], {"input_0": {0: "batch"}}),
+    "attention_dynamic": (SelfAttention, {}, [(3, 5, 64)], {"input_0": {0: "batch", 1: "seq"}}),
 }
+TRACE_SHAPES = {"mlp_dynamic": [(2, 16)], "attention_dynamic": [(2, 8, 64)]}
 
 
 def describe(model):
@@ -80,7 +87,7 @@ def describe(model):
     return sorted({n.op_type for n in model.graph.node}), lines
 
 
-def generate(name, cls, kwargs, shapes):
+def generate(name, cls, kwargs, shapes, dynamic_axes):
     torch.manual_seed(0)
     model = cls(**kwargs).eval()
     rng = np.random.default_rng(1234)
@@ -89,12 +96,14 @@ def generate(name, cls, kwargs, shapes):
     os.makedirs(out_dir, exist_ok=True)
     path = os.path.join(out_dir, "model.onnx")
     targs = tuple(torch.from_numpy(a) for a in inputs)
+    trace = tuple(torch.zeros(s) for s in TRACE_SHAPES.get(name, shapes))
     with torch.no_grad():
         outs = model(*targs)
         outs = outs if isinstance(outs, (tuple, list)) else (outs,)
-        torch.onnx.export(model, targs, path, opset_version=OPSET, do_constant_folding=True,
+        torch.onnx.export(model, trace, path, opset_version=OPSET, do_constant_folding=True,
                           input_names=[f"input_{i}" for i in range(len(inputs))],
-                          output_names=[f"output_{i}" for i in range(len(outs))])
+                          output_names=[f"output_{i}" for i in range(len(outs))],
+                          dynamic_axes=dynamic_axes)
     for i, a in enumerate(inputs):
         np.save(os.path.join(out_dir, f"input_{i}.npy"), a)
     for i, t in enumerate(outs):

@@ -87,9 +87,15 @@ void printDiagnostic(Diagnostic &diag) {
                          : diag.getSeverity() == DiagnosticSeverity::Warning
                              ? "warning"
                              : "note";
-  llvm::errs() << "kiln-compile: " << severity << ": "
-               << describeLocation(diag.getLocation()) << ": " << diag.str()
-               << "\n";
+  // The importer's messages open with "node '<name>' (<op>...)"; name the
+  // node once.
+  std::string message = diag.str();
+  Location loc = diag.getLocation();
+  if (auto name = dyn_cast<NameLoc>(loc))
+    if (StringRef(message).starts_with("node '" + name.getName().str() + "'"))
+      loc = name.getChildLoc();
+  llvm::errs() << "kiln-compile: " << severity << ": " << describeLocation(loc)
+               << ": " << message << "\n";
   for (Diagnostic &note : diag.getNotes())
     printDiagnostic(note);
 }

@@ -458,6 +458,40 @@ LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *,
 }
 KILN_REFINABLE(ReshapeOp)
 
+LogicalResult ShapeOp::inferReturnTypes(MLIRContext *context,
+                                        std::optional<Location>,
+                                        Adaptor adaptor,
+                                        SmallVectorImpl<Type> &types) {
+  int64_t rank = rankedType(adaptor.getInput()).getRank();
+  types.push_back(RankedTensorType::get({rank}, IntegerType::get(context, 64)));
+  return success();
+}
+KILN_REFINABLE(ShapeOp)
+
+LogicalResult DynamicReshapeOp::verify() {
+  auto input = cast<RankedTensorType>(getInput().getType());
+  auto shape = cast<RankedTensorType>(getShape().getType());
+  auto result = cast<RankedTensorType>(getType());
+  if (shape.getRank() != 1 || !shape.getElementType().isInteger(64) ||
+      shape.isDynamicDim(0))
+    return emitOpError("shape must be a 1-D i64 tensor of static length, got ")
+           << shape;
+  if (result.getRank() != shape.getDimSize(0))
+    return emitOpError("result rank ")
+           << result.getRank() << " differs from the shape length "
+           << shape.getDimSize(0);
+  if (result.getElementType() != input.getElementType())
+    return emitOpError("result element type ")
+           << result.getElementType() << " differs from the input's "
+           << input.getElementType();
+  if (input.hasStaticShape() && result.hasStaticShape() &&
+      input.getNumElements() != result.getNumElements())
+    return emitOpError("cannot reshape ")
+           << shapeString(input.getShape()) << " to "
+           << shapeString(result.getShape());
+  return success();
+}
+
 LogicalResult UnsqueezeOp::inferReturnTypes(MLIRContext *,
                                             std::optional<Location> loc,
                                             Adaptor adaptor,

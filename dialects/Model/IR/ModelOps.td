@@ -251,6 +251,41 @@ def Model_ReshapeOp : Model_InferredOp<"reshape"> {
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
+def Model_ShapeOp : Model_InferredOp<"shape"> {
+  let summary = "The dims of a tensor as a 1-D i64 tensor";
+  let description = [{
+    Produces `[dim 0, dim 1, ...]` of `input`, read at run time for
+    dynamic dims. Together with `model.dynamic_reshape` it carries the shape
+    arithmetic that exporters emit for symbolic dims.
+
+    ```mlir
+    %s = model.shape %x : (tensor<?x8x64xf32>) -> tensor<3xi64>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def Model_DynamicReshapeOp : Model_Op<"dynamic_reshape", [Pure]> {
+  let summary = "Reshape to a shape computed at run time";
+  let description = [{
+    ONNX `Reshape` (`allowzero = 0`) whose target shape is a 1-D i64 tensor
+    known only at run time: an entry `0` copies the input dim at the same
+    index and one entry `-1` is inferred from the element count. The result
+    type states what the producer knows statically (its rank is the length of
+    `shape`); dims it does not know are `?`.
+
+    ```mlir
+    %r = model.dynamic_reshape %x, %s : (tensor<?x?x64xf32>, tensor<4xi64>) -> tensor<?x?x4x16xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$shape);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input `,` $shape attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 def Model_UnsqueezeOp : Model_InferredOp<"unsqueeze"> {
   let summary = "Inserts size-1 dims at `axes` (indices into the result)";
   let description = [{

@@ -329,7 +329,7 @@ LogicalResult NodeImporter::checkInputCount(int64_t min, int64_t max) {
   int64_t last = max;
   if (min == max) {
     diag << min;
-  } else if (max == std::numeric_limits<int64_t>::max()) {
+  } else if (max == kUnbounded) {
     diag << "at least " << min;
     last = min;
   } else {

@@ -21,6 +21,7 @@
 
 #include <onnx/onnx_pb.h>
 
+#include <limits>
 #include <optional>
 #include <type_traits>
 
@@ -29,6 +30,9 @@ namespace kiln::onnx_frontend {
 /// The newest default-domain opset whose semantics the handlers were written
 /// against; a model importing a newer one is rejected per node, not guessed.
 inline constexpr int64_t kMaxKnownOpset = 21;
+
+/// The `max` of NodeImporter::checkInputCount for variadic ops.
+inline constexpr int64_t kUnbounded = std::numeric_limits<int64_t>::max();
 
 /// Constants with more elements than this become `model.weight`s (stored in
 /// the package's weights section); smaller ones `model.constant`s.
@@ -212,6 +216,24 @@ public:
                                     types);
     };
     return createInferred(opState, prepare, infer);
+  }
+
+  /// Creates `OpTy` with the result type the caller states (for ops without
+  /// type inference); verifier failures become errors at the node.
+  template <typename OpTy>
+  mlir::FailureOr<mlir::Value> createTyped(mlir::Type resultType,
+                                           mlir::ValueRange operands) {
+    mlir::OperationState opState(loc, OpTy::getOperationName());
+    opState.addOperands(operands);
+    return createInferred(
+        opState,
+        [](llvm::function_ref<mlir::InFlightDiagnostic()>) {
+          return mlir::success();
+        },
+        [&](llvm::SmallVectorImpl<mlir::Type> &types) {
+          types.push_back(resultType);
+          return mlir::success();
+        });
   }
 
   /// Attribute shorthands.

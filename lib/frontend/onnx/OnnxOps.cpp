@@ -15,8 +15,6 @@ using namespace mlir;
 using namespace kiln::onnx_frontend;
 namespace model = kiln::model;
 
-static constexpr int64_t kAny = std::numeric_limits<int64_t>::max();
-
 //===----------------------------------------------------------------------===//
 // Elementwise
 //===----------------------------------------------------------------------===//
@@ -96,7 +94,7 @@ static LogicalResult importBinary(NodeImporter &n) {
 
 /// Max and Min take one or more inputs: a left-to-right chain of binary ops.
 template <typename OpTy> static LogicalResult importVariadic(NodeImporter &n) {
-  if (failed(n.checkInputCount(1, kAny)))
+  if (failed(n.checkInputCount(1, kUnbounded)))
     return failure();
   if (n.numInputs() == 1)
     return n.forwardInput(0, 0);

@@ -10,14 +10,9 @@
 //===----------------------------------------------------------------------===//
 #include "lib/frontend/onnx/OnnxImporterImpl.h"
 
-#include <limits>
-#include <numeric>
-
 using namespace mlir;
 using namespace kiln::onnx_frontend;
 namespace model = kiln::model;
-
-static constexpr int64_t kAny = std::numeric_limits<int64_t>::max();
 
 /// Product of static dims, or kDynamic when one is dynamic.
 static int64_t staticProduct(ArrayRef<int64_t> dims) {
@@ -141,14 +136,23 @@ static LogicalResult importShape(NodeImporter &n) {
   };
   int64_t s = clampIndex(*start), e = std::max(s, clampIndex(*end));
   ArrayRef<int64_t> dims = type->getShape().slice(s, e - s);
-  if (llvm::any_of(dims, ShapedType::isDynamic))
-    return n.emitError() << "the shape " << shapeString(type->getShape())
-                         << " of input '" << n.node.input(0)
-                         << "' is not static; kiln evaluates Shape only on "
-                            "static dims";
-  return n.setConstantOutput(
-      0, makeIntegerAttr({int64_t(dims.size())},
-                         IntegerType::get(n.getContext(), 64), dims));
+  if (!llvm::any_of(dims, ShapedType::isDynamic))
+    return n.setConstantOutput(
+        0, makeIntegerAttr({int64_t(dims.size())},
+                           IntegerType::get(n.getContext(), 64), dims));
+  // Symbolic dims are read at run time.
+  FailureOr<Value> x = n.input(0);
+  if (failed(x))
+    return failure();
+  FailureOr<Value> shape = n.create<model::ShapeOp>({*x});
+  if (failed(shape) || (s == 0 && e == rank))
+    return n.setOutput(0, shape);
+  return n.setOutput(
+      0, n.create<model::SliceOp>(
+             {*shape}, {n.named("starts", n.i64Array({s})),
+                        n.named("ends", n.i64Array({e})),
+                        n.named("axes", n.i64Array({0})),
+                        n.named("steps", n.i64Array({1}))}));
 }
 
 /// Gather along `axis`; folds when data and indices are integer constants.
@@ -201,7 +205,7 @@ static LogicalResult importGather(NodeImporter &n) {
 
 /// Concat along `axis`; folds when every input is an integer constant.
 static LogicalResult importConcat(NodeImporter &n) {
-  if (failed(n.checkInputCount(1, kAny)))
+  if (failed(n.checkInputCount(1, kUnbounded)))
     return failure();
   FailureOr<RankedTensorType> first = n.inputType(0);
   FailureOr<int64_t> axisAttr = n.intAttr("axis");
@@ -260,15 +264,79 @@ static LogicalResult importConcat(NodeImporter &n) {
 // Reshapes
 //===----------------------------------------------------------------------===//
 
+/// What is statically known of each entry of a run-time shape vector: the
+/// entries that come from `model.constant` pieces of a concat along axis 0
+/// (how exporters assemble targets from Shape/Gather results and literals);
+/// nullopt for the rest.
+static SmallVector<std::optional<int64_t>> knownEntries(Value shape) {
+  int64_t length = cast<RankedTensorType>(shape.getType()).getDimSize(0);
+  SmallVector<std::optional<int64_t>> entries;
+  SmallVector<Value> pieces = {shape};
+  if (auto concat = shape.getDefiningOp<model::ConcatOp>())
+    pieces = llvm::to_vector(concat.getInputs());
+  for (Value piece : pieces) {
+    int64_t size = cast<RankedTensorType>(piece.getType()).getNumElements();
+    auto constant = piece.getDefiningOp<model::ConstantOp>();
+    auto dense = constant ? dyn_cast<DenseIntElementsAttr>(constant.getValue())
+                          : DenseIntElementsAttr();
+    for (int64_t i = 0; i < size; ++i)
+      entries.push_back(dense ? std::optional<int64_t>(
+                                    dense.getValues<APInt>()[i].getSExtValue())
+                              : std::nullopt);
+  }
+  entries.resize(length, std::nullopt);
+  return entries;
+}
+
+/// Reshape to a target computed at run time (symbolic dims): the result type
+/// keeps the entries known statically, the rest are `?`.
+static LogicalResult importDynamicReshape(NodeImporter &n, Value x) {
+  FailureOr<RankedTensorType> shapeType = n.inputType(1);
+  if (failed(shapeType))
+    return failure();
+  if (shapeType->getRank() != 1 || shapeType->isDynamicDim(0) ||
+      !shapeType->getElementType().isInteger(64))
+    return n.emitError() << "input 'shape' must be a 1-D int64 tensor of "
+                            "static length, got "
+                         << *shapeType;
+  FailureOr<Value> shape = n.input(1);
+  if (failed(shape))
+    return failure();
+  auto inputType = cast<RankedTensorType>(x.getType());
+  SmallVector<int64_t> dims;
+  for (auto [i, entry] : llvm::enumerate(knownEntries(*shape))) {
+    int64_t dim = ShapedType::kDynamic;
+    if (entry && *entry > 0)
+      dim = *entry;
+    else if (entry && *entry == 0 && int64_t(i) < inputType.getRank())
+      dim = inputType.getDimSize(i);
+    dims.push_back(dim);
+  }
+  return n.setOutput(0, n.createTyped<model::DynamicReshapeOp>(
+                            inputType.clone(dims), {x, *shape}));
+}
+
 /// Reshape with a constant target; model.reshape keeps ONNX's 0 (copy) and
-/// -1 (infer) entries.
+/// -1 (infer) entries. A target computed at run time takes
+/// model.dynamic_reshape.
 static LogicalResult importReshape(NodeImporter &n) {
   if (failed(n.checkInputCount(2, 2)))
     return failure();
-  FailureOr<SmallVector<int64_t>> shape = n.constantIntInput(1, "shape");
   FailureOr<int64_t> allowZero =
       n.opset >= 14 ? n.intAttr("allowzero", 0) : FailureOr<int64_t>(0);
-  if (failed(shape) || failed(allowZero))
+  if (failed(allowZero))
+    return failure();
+  if (!n.constantInput(1)) {
+    if (*allowZero)
+      return n.emitError() << "allowzero = 1 with a shape computed at run "
+                              "time is not supported";
+    FailureOr<Value> x = n.input(0);
+    if (failed(x))
+      return failure();
+    return importDynamicReshape(n, *x);
+  }
+  FailureOr<SmallVector<int64_t>> shape = n.constantIntInput(1, "shape");
+  if (failed(shape))
     return failure();
   // allowzero = 1 makes a 0 entry a real size-0 dim; without 0 entries it is
   // the same as the default.

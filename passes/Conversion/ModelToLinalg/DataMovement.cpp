@@ -94,6 +94,84 @@ struct ReshapePattern : OpConversionPattern<ReshapeOp> {
   }
 };
 
+struct ShapePattern : OpConversionPattern<ShapeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ShapeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    SmallVector<Value> dims;
+    for (int64_t i = 0; i < cast<RankedTensorType>(input.getType()).getRank();
+         ++i)
+      dims.push_back(arith::IndexCastOp::create(
+          rewriter, loc, rewriter.getI64Type(),
+          dimValue(rewriter, loc, input, i)));
+    rewriter.replaceOpWithNewOp<tensor::FromElementsOp>(op, op.getType(),
+                                                        dims);
+    return success();
+  }
+};
+
+// dynamic_reshape: the ONNX rules on run-time values. With v_i the requested
+// entries and d_i the input dims:
+//   r_i = v_i == 0 ? d_i : v_i
+//   known = product of r_i over the entries that are not -1
+//   out_i = r_i == -1 ? (product of d_i) / known : r_i
+struct DynamicReshapePattern : OpConversionPattern<DynamicReshapeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(DynamicReshapeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput(), shape = adaptor.getShape();
+    auto inputType = cast<RankedTensorType>(input.getType());
+    auto resultType = cast<RankedTensorType>(op.getType());
+    Type i64 = rewriter.getI64Type();
+    auto i64Constant = [&](int64_t v) -> Value {
+      return arith::ConstantIntOp::create(rewriter, loc, i64, v);
+    };
+    auto inputDim = [&](int64_t i) -> Value {
+      return arith::IndexCastOp::create(rewriter, loc, i64,
+                                        dimValue(rewriter, loc, input, i));
+    };
+    Value zero = i64Constant(0), minusOne = i64Constant(-1), one = i64Constant(1);
+    Value total = one;
+    for (int64_t i = 0; i < inputType.getRank(); ++i)
+      total = arith::MulIOp::create(rewriter, loc, total, inputDim(i));
+
+    SmallVector<Value> entries;
+    Value known = one;
+    for (int64_t i = 0; i < resultType.getRank(); ++i) {
+      Value v = tensor::ExtractOp::create(rewriter, loc, shape,
+                                          ValueRange{indexConstant(rewriter, loc, i)});
+      if (i < inputType.getRank()) {
+        Value isCopy = arith::CmpIOp::create(
+            rewriter, loc, arith::CmpIPredicate::eq, v, zero);
+        v = arith::SelectOp::create(rewriter, loc, isCopy, inputDim(i), v);
+      }
+      Value isInferred = arith::CmpIOp::create(
+          rewriter, loc, arith::CmpIPredicate::eq, v, minusOne);
+      known = arith::MulIOp::create(
+          rewriter, loc, known,
+          arith::SelectOp::create(rewriter, loc, isInferred, one, v));
+      entries.push_back(v);
+    }
+    Value inferred = arith::DivSIOp::create(rewriter, loc, total, known);
+    for (Value &v : entries) {
+      Value isInferred = arith::CmpIOp::create(
+          rewriter, loc, arith::CmpIPredicate::eq, v, minusOne);
+      v = arith::SelectOp::create(rewriter, loc, isInferred, inferred, v);
+    }
+    Value resolved = tensor::FromElementsOp::create(
+        rewriter, loc,
+        RankedTensorType::get({resultType.getRank()}, i64), entries);
+    rewriter.replaceOpWithNewOp<tensor::ReshapeOp>(op, resultType, input,
+                                                   resolved);
+    return success();
+  }
+};
+
 /// Groups the dims of the larger-rank side of a unit-dim insertion/removal:
 /// each non-unit dim takes the unit dims that follow it, leading unit dims
 /// join the first group.
@@ -330,7 +408,8 @@ struct GatherPattern : OpConversionPattern<GatherOp> {
 
 void kiln::model_to_linalg::populateDataMovementPatterns(
     RewritePatternSet &patterns) {
-  patterns.add<TransposePattern, ReshapePattern, UnsqueezePattern,
+  patterns.add<TransposePattern, ReshapePattern, ShapePattern,
+               DynamicReshapePattern, UnsqueezePattern,
                SqueezePattern, ConcatPattern, SlicePattern, GatherPattern>(
       patterns.getContext());
 }

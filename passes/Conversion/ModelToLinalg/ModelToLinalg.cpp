@@ -6,6 +6,7 @@
 #include "passes/Conversion/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace kiln {
@@ -100,6 +101,24 @@ struct ConvertModelToLinalgPass
     : kiln::impl::ConvertModelToLinalgBase<ConvertModelToLinalgPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
+    // arith only computes on signless integers; say so instead of building
+    // invalid IR.
+    WalkResult unsupported = getOperation()->walk([](Operation *op) {
+      if (!isa<kiln::model::ModelDialect>(op->getDialect()))
+        return WalkResult::advance();
+      for (Type type : llvm::concat<const Type>(op->getOperandTypes(),
+                                                 op->getResultTypes())) {
+        auto integer = dyn_cast<IntegerType>(getElementTypeOrSelf(type));
+        if (integer && !integer.isSignless()) {
+          op->emitError("unsigned and signed integer element types (")
+              << integer << ") are not supported by the lowering yet";
+          return WalkResult::interrupt();
+        }
+      }
+      return WalkResult::advance();
+    });
+    if (unsupported.wasInterrupted())
+      return signalPassFailure();
     ConversionTarget target(*ctx);
     target.addIllegalDialect<kiln::model::ModelDialect>();
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,

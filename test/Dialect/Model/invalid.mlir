@@ -360,3 +360,35 @@ func.func @weight_dynamic() {
   %0 = "model.weight"() {name = "w", value = dense<1.0> : tensor<2xf32>} : () -> tensor<?xf32>
   return
 }
+
+// -----
+
+func.func @dynamic_reshape_shape_type(%x: tensor<?xf32>, %s: tensor<2xi32>) {
+  // expected-error @+1 {{'model.dynamic_reshape' op shape must be a 1-D i64 tensor of static length, got 'tensor<2xi32>'}}
+  %0 = model.dynamic_reshape %x, %s : (tensor<?xf32>, tensor<2xi32>) -> tensor<?x?xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_reshape_rank(%x: tensor<?xf32>, %s: tensor<2xi64>) {
+  // expected-error @+1 {{'model.dynamic_reshape' op result rank 3 differs from the shape length 2}}
+  %0 = model.dynamic_reshape %x, %s : (tensor<?xf32>, tensor<2xi64>) -> tensor<?x?x?xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_reshape_element(%x: tensor<?xf32>, %s: tensor<1xi64>) {
+  // expected-error @+1 {{'model.dynamic_reshape' op result element type 'f16' differs from the input's 'f32'}}
+  %0 = model.dynamic_reshape %x, %s : (tensor<?xf32>, tensor<1xi64>) -> tensor<?xf16>
+  return
+}
+
+// -----
+
+func.func @dynamic_reshape_count(%x: tensor<6xf32>, %s: tensor<2xi64>) {
+  // expected-error @+1 {{'model.dynamic_reshape' op cannot reshape [6] to [4, 2]}}
+  %0 = model.dynamic_reshape %x, %s : (tensor<6xf32>, tensor<2xi64>) -> tensor<4x2xf32>
+  return
+}

@@ -100,3 +100,14 @@ func.func @refined_result(%a: tensor<?x3xf32>, %b: tensor<?x3xf32>) -> tensor<5x
   %0 = model.add %a, %b : (tensor<?x3xf32>, tensor<?x3xf32>) -> tensor<5x3xf32>
   return %0 : tensor<5x3xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func @runtime_shapes
+func.func @runtime_shapes(%x: tensor<?x?x64xf32>, %s: tensor<4xi64>) -> (tensor<3xi64>, tensor<?x?x4x16xf32>) {
+  // CHECK: model.shape %{{.*}} : (tensor<?x?x64xf32>) -> tensor<3xi64>
+  %0 = model.shape %x : (tensor<?x?x64xf32>) -> tensor<3xi64>
+  // CHECK: model.dynamic_reshape %{{.*}}, %{{.*}} : (tensor<?x?x64xf32>, tensor<4xi64>) -> tensor<?x?x4x16xf32>
+  %1 = model.dynamic_reshape %x, %s : (tensor<?x?x64xf32>, tensor<4xi64>) -> tensor<?x?x4x16xf32>
+  return %0, %1 : tensor<3xi64>, tensor<?x?x4x16xf32>
+}
