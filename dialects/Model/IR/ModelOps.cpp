@@ -38,7 +38,7 @@ LogicalResult kiln::model::broadcastShapes(ArrayRef<int64_t> lhs,
   return success();
 }
 
-static std::string shapeString(ArrayRef<int64_t> shape) {
+std::string kiln::model::formatShape(ArrayRef<int64_t> shape) {
   std::string s = "[";
   for (auto [i, d] : llvm::enumerate(shape)) {
     if (i)
@@ -145,8 +145,8 @@ static LogicalResult inferBinary(std::optional<Location> loc, Value lhs,
                              l.getElementType());
   SmallVector<int64_t> shape;
   if (failed(broadcastShapes(l.getShape(), r.getShape(), shape)))
-    return emitOptionalError(loc, "shapes ", shapeString(l.getShape()),
-                             " and ", shapeString(r.getShape()),
+    return emitOptionalError(loc, "shapes ", formatShape(l.getShape()),
+                             " and ", formatShape(r.getShape()),
                              " do not broadcast");
   Type element = isComparison ? IntegerType::get(l.getContext(), 1)
                               : l.getElementType();
@@ -239,9 +239,9 @@ LogicalResult WhereOp::inferReturnTypes(MLIRContext *,
   SmallVector<int64_t> shape;
   if (failed(broadcastShapes(cond.getShape(), valueType.getShape(), shape)))
     return emitOptionalError(loc, "condition shape ",
-                             shapeString(cond.getShape()),
+                             formatShape(cond.getShape()),
                              " does not broadcast with ",
-                             shapeString(valueType.getShape()));
+                             formatShape(valueType.getShape()));
   types.push_back(valueType.clone(shape));
   return success();
 }
@@ -271,12 +271,12 @@ LogicalResult MatMulOp::inferReturnTypes(MLIRContext *,
   ArrayRef<int64_t> ls = l.getShape(), rs = r.getShape();
   int64_t k1 = ls[ls.size() - 1], k2 = rs[rs.size() - 2];
   if (!dimsAgree(k1, k2))
-    return emitOptionalError(loc, "contracted dims differ: ", shapeString(ls),
-                             " x ", shapeString(rs));
+    return emitOptionalError(loc, "contracted dims differ: ", formatShape(ls),
+                             " x ", formatShape(rs));
   SmallVector<int64_t> shape;
   if (failed(broadcastShapes(ls.drop_back(2), rs.drop_back(2), shape)))
-    return emitOptionalError(loc, "batch dims of ", shapeString(ls), " and ",
-                             shapeString(rs), " do not broadcast");
+    return emitOptionalError(loc, "batch dims of ", formatShape(ls), " and ",
+                             formatShape(rs), " do not broadcast");
   shape.push_back(ls[ls.size() - 2]);
   shape.push_back(rs[rs.size() - 1]);
   types.push_back(l.clone(shape));
@@ -312,9 +312,9 @@ LogicalResult GemmOp::inferReturnTypes(MLIRContext *,
         !isRefinementOf(TypeRange{a.clone(merged)}, TypeRange{a.clone(merged)}) ||
         merged.size() != 2 || !dimsAgree(merged[0], m) ||
         !dimsAgree(merged[1], n))
-      return emitOptionalError(loc, "C of shape ", shapeString(ct.getShape()),
+      return emitOptionalError(loc, "C of shape ", formatShape(ct.getShape()),
                                " does not broadcast to [M, N] = ",
-                               shapeString(shape));
+                               formatShape(shape));
     // C may know a dim that A and B left dynamic.
     shape = merged;
   }
@@ -443,13 +443,13 @@ LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *,
     if (inferredAt >= 0 && knownIsExact) {
       if (known == 0 || total % known != 0)
         return emitOptionalError(loc, "cannot reshape ",
-                                 shapeString(type.getShape()), " to ",
-                                 shapeString(target));
+                                 formatShape(type.getShape()), " to ",
+                                 formatShape(target));
       shape[inferredAt] = total / known;
     } else if (inferredAt < 0 && knownIsExact && known != total) {
       return emitOptionalError(loc, "cannot reshape ",
-                               shapeString(type.getShape()), " (", total,
-                               " elements) to ", shapeString(shape), " (",
+                               formatShape(type.getShape()), " (", total,
+                               " elements) to ", formatShape(shape), " (",
                                known, " elements)");
     }
   }
@@ -487,8 +487,8 @@ LogicalResult DynamicReshapeOp::verify() {
   if (input.hasStaticShape() && result.hasStaticShape() &&
       input.getNumElements() != result.getNumElements())
     return emitOpError("cannot reshape ")
-           << shapeString(input.getShape()) << " to "
-           << shapeString(result.getShape());
+           << formatShape(input.getShape()) << " to "
+           << formatShape(result.getShape());
   return success();
 }
 

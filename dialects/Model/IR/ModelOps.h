@@ -21,6 +21,9 @@ mlir::LogicalResult broadcastShapes(llvm::ArrayRef<int64_t> lhs,
                                     llvm::ArrayRef<int64_t> rhs,
                                     llvm::SmallVectorImpl<int64_t> &result);
 
+/// "[2, ?, 4]": a shape as diagnostics print it, `?` for dynamic dims.
+std::string formatShape(llvm::ArrayRef<int64_t> shape);
+
 } // namespace kiln::model
 
 #endif // KILN_DIALECTS_MODEL_IR_MODELOPS_H

@@ -24,15 +24,6 @@ namespace model = kiln::model;
 // Small helpers
 //===----------------------------------------------------------------------===//
 
-std::string kiln::onnx_frontend::shapeString(ArrayRef<int64_t> shape) {
-  std::string s = "[";
-  for (auto [i, d] : llvm::enumerate(shape)) {
-    if (i)
-      s += ", ";
-    s += ShapedType::isDynamic(d) ? "?" : std::to_string(d);
-  }
-  return s + "]";
-}
 
 std::optional<SmallVector<int64_t>>
 kiln::onnx_frontend::getIntegerValues(DenseElementsAttr attr) {
@@ -208,7 +199,7 @@ ImportState::convertTensor(const onnx::TensorProto &tensor,
     if (d < 0 || __builtin_mul_overflow(count, d, &count) ||
         count > (int64_t(1) << 40))
       return emitError() << "invalid tensor shape "
-                         << shapeString(llvm::to_vector(tensor.dims()));
+                         << formatShape(llvm::to_vector(tensor.dims()));
     shape.push_back(d);
   }
   auto type = RankedTensorType::get(shape, element);
@@ -227,7 +218,7 @@ ImportState::convertTensor(const onnx::TensorProto &tensor,
   if (raw) {
     if (static_cast<int64_t>(raw->size()) != expected)
       return emitError() << "tensor data holds " << raw->size()
-                         << " bytes but shape " << shapeString(shape) << " of "
+                         << " bytes but shape " << formatShape(shape) << " of "
                          << element << " needs " << expected;
     if (element.isInteger(1)) {
       SmallVector<bool> bools;
@@ -247,7 +238,7 @@ ImportState::convertTensor(const onnx::TensorProto &tensor,
     if (n == count)
       return success();
     return emitError() << "tensor holds " << n << " values but shape "
-                       << shapeString(shape) << " needs " << count;
+                       << formatShape(shape) << " needs " << count;
   };
   switch (tensor.data_type()) {
   case onnx::TensorProto::FLOAT:

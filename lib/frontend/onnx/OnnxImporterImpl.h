@@ -297,8 +297,8 @@ mlir::DenseElementsAttr makeIntegerAttr(llvm::ArrayRef<int64_t> shape,
                                         mlir::Type elementType,
                                         llvm::ArrayRef<int64_t> values);
 
-/// "[2, ?, 4]".
-std::string shapeString(llvm::ArrayRef<int64_t> shape);
+/// "[2, ?, 4]", as the dialect's diagnostics print shapes.
+using kiln::model::formatShape;
 
 } // namespace kiln::onnx_frontend
 

@@ -276,7 +276,7 @@ static LogicalResult importSoftmax(NodeImporter &n) {
     return n.emitError()
            << "before opset 13 Softmax normalizes over all dims from axis "
            << *axis << " on, here "
-           << shapeString(type->getShape().drop_front(*normalized))
+           << formatShape(type->getShape().drop_front(*normalized))
            << "; kiln supports only a softmax over the last dim (axis = -1 or "
            << rank - 1 << ")";
   FailureOr<Value> x = n.input(0);

@@ -342,7 +342,7 @@ static LogicalResult importReshape(NodeImporter &n) {
   // the same as the default.
   if (*allowZero && llvm::is_contained(*shape, 0))
     return n.emitError() << "allowzero = 1 with a 0 in the target shape "
-                         << shapeString(*shape) << " is not supported";
+                         << formatShape(*shape) << " is not supported";
   FailureOr<Value> x = n.input(0);
   if (failed(x))
     return failure();
@@ -370,12 +370,12 @@ static LogicalResult importFlatten(NodeImporter &n) {
   // A 0 would read as "copy" in the reshape target.
   if (outer == 0 || inner == 0)
     return n.emitError() << "flattening the empty tensor shape "
-                         << shapeString(type->getShape())
+                         << formatShape(type->getShape())
                          << " is not supported";
   int64_t a = !ShapedType::isDynamic(outer) ? outer : axis == 1 ? 0 : -1;
   int64_t b = !ShapedType::isDynamic(inner) ? inner : -1;
   if (a == -1 && b == -1)
-    return n.emitError() << "cannot flatten " << shapeString(type->getShape())
+    return n.emitError() << "cannot flatten " << formatShape(type->getShape())
                          << " at axis " << axis
                          << ": both groups of dims have dynamic sizes";
   FailureOr<Value> x = n.input(0);
