@@ -11,9 +11,11 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
+#include "mlir/InitAllPasses.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
+#include "mlir/Support/Timing.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -159,7 +161,12 @@ LogicalResult run(MLIRContext &context) {
   kiln::cpu::CompileOptions options;
   options.codegen.optLevel = optLevel;
   options.codegen.cpu = cpuName;
-  options.configurePassManager = [](PassManager &pm) {
+  // --mlir-timing reports every pass of both pipeline halves in one table.
+  DefaultTimingManager timingManager;
+  applyDefaultTimingManagerCLOptions(timingManager);
+  TimingScope timing = timingManager.getRootScope();
+  options.configurePassManager = [&](PassManager &pm) {
+    pm.enableTiming(timing);
     return applyPassManagerCLOptions(pm);
   };
   kiln::cpu::Stage stage = emit == Emit::Linalg ? kiln::cpu::Stage::Linalg
@@ -191,10 +198,14 @@ LogicalResult run(MLIRContext &context) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  // Registered so that --mlir-print-ir-after=<pass> can name any pass.
+  mlir::registerAllPasses();
+  kiln::registerAllPasses();
   registerMLIRContextCLOptions();
   registerPassManagerCLOptions();
+  registerDefaultTimingManagerCLOptions();
   registerAsmPrinterCLOptions();
-  cl::HideUnrelatedOptions({&category, &cl::getGeneralCategory()});
+  cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(
       argc, argv,
       "kiln-compile: compile an ONNX or model-dialect model for the CPU\n\n"

@@ -118,7 +118,8 @@ static LogicalResult importDropout(NodeImporter &n) {
 // Shape computations
 //===----------------------------------------------------------------------===//
 
-/// Shape(x)[start:end] of a value whose dims in that range are static.
+/// Shape(x)[start:end]: a constant when those dims are static, else read at
+/// run time with model.shape.
 static LogicalResult importShape(NodeImporter &n) {
   if (failed(n.checkInputCount(1, 1)))
     return failure();
