@@ -1,6 +1,7 @@
 // runtime/Package.cpp - reading a .kpkg: map, validate, parse the manifest, load the code.
 #include "runtime/Package.h"
 
+#include "runtime/CpuFeatures.h"
 #include "runtime/PackageFormat.h"
 #include "runtime/Status.h"
 #include "runtime/Tensor.h"
@@ -249,6 +250,19 @@ bool parseManifest(kiln_package &pkg, std::string_view text,
     pkg.producer = it->get<std::string>();
   if (auto it = m.find("triple"); it != m.end() && it->is_string())
     pkg.triple = it->get<std::string>();
+  if (auto it = m.find("cpu_features"); it != m.end()) {
+    if (!it->is_array()) {
+      error = "manifest cpu_features must be an array of strings";
+      return false;
+    }
+    for (const Json &feature : *it) {
+      if (!feature.is_string()) {
+        error = "manifest cpu_features must be an array of strings";
+        return false;
+      }
+      pkg.cpuFeatures.push_back(feature.get<std::string>());
+    }
+  }
   if (!parseWeights(pkg, m, header, error))
     return false;
 
@@ -398,6 +412,17 @@ public:
       return fail(KILN_UNIMPLEMENTED,
                   str("package was compiled for ", pkg_.triple,
                       ", but this machine is ", hostArch()));
+    std::vector<std::string> missing = kiln::rt::missingCpuFeatures(
+        pkg_.cpuFeatures, kiln::rt::hostHasCpuFeature);
+    if (!missing.empty()) {
+      std::string list;
+      for (const std::string &feature : missing)
+        list += (list.empty() ? "" : ", ") + feature;
+      return fail(KILN_UNIMPLEMENTED,
+                  str("package code needs CPU features this machine lacks: ",
+                      list, " (recompile with kiln-compile --cpu=<this "
+                            "machine's CPU, or x86-64-v2/v3>)"));
+    }
     if (pkg_.functions.empty())
       return nullptr;
     if (h.codeSize == 0)

@@ -62,6 +62,8 @@ struct kiln_package {
   std::string producer;
   std::string target;
   std::string triple;
+  /// Instruction-set extensions the code uses (LLVM names, e.g. "avx2").
+  std::vector<std::string> cpuFeatures;
   /// The whole file, mapped read-only.
   const uint8_t *map = nullptr;
   size_t mapSize = 0;

@@ -10,6 +10,7 @@
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/FileSystem.h"
@@ -99,6 +100,12 @@ createTargetMachine(ModuleOp anchor, const kiln::cpu::CodegenOptions &options) {
   return machine;
 }
 
+/// The extensions the runtime checks with __builtin_cpu_supports; kept in
+/// step with runtime/CpuFeatures.cpp.
+constexpr llvm::StringLiteral kRecordedCpuFeatures[] = {
+    "sse4.2",   "avx",      "avx2",     "fma",        "bmi2",      "avx512f",
+    "avx512bw", "avx512dq", "avx512vl", "avx512vnni", "avx512bf16"};
+
 void optimize(llvm::Module &module, llvm::TargetMachine &machine,
               unsigned optLevel) {
   if (optLevel == 0)
@@ -123,6 +130,19 @@ void optimize(llvm::Module &module, llvm::TargetMachine &machine,
 }
 
 } // namespace
+
+FailureOr<std::vector<std::string>>
+kiln::cpu::usedCpuFeatures(ModuleOp anchor, const CodegenOptions &options) {
+  auto machine = createTargetMachine(anchor, options);
+  if (failed(machine))
+    return failure();
+  const llvm::MCSubtargetInfo *subtarget = (*machine)->getMCSubtargetInfo();
+  std::vector<std::string> used;
+  for (llvm::StringRef feature : kRecordedCpuFeatures)
+    if (subtarget->checkFeatures(("+" + feature).str()))
+      used.push_back(feature.str());
+  return used;
+}
 
 FailureOr<std::unique_ptr<llvm::Module>>
 kiln::cpu::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,

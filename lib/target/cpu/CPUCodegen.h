@@ -6,6 +6,7 @@
 #include "mlir/Support/LLVM.h"
 
 #include <string>
+#include <vector>
 
 namespace llvm {
 class LLVMContext;
@@ -29,6 +30,12 @@ std::string entrySymbol(llvm::StringRef name);
 
 /// The host triple kiln generates code for.
 std::string hostTriple();
+
+/// The instruction-set extensions (LLVM names) that code generated with
+/// `options` may use, among those the runtime can check before loading
+/// (runtime/CpuFeatures.cpp).
+mlir::FailureOr<std::vector<std::string>>
+usedCpuFeatures(mlir::ModuleOp diagnosticsAnchor, const CodegenOptions &options);
 
 /// Translates an LLVM-dialect module to LLVM IR, adds a packed entry wrapper
 /// for every function marked `llvm.emit_c_interface`, and optimizes it.

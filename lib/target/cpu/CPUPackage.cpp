@@ -255,9 +255,13 @@ kiln::cpu::compile(ModuleOp module, Stage stage, const CompileOptions &options,
   if (failed(shared))
     return failure();
 
+  auto cpuFeatures = usedCpuFeatures(module, options.codegen);
+  if (failed(cpuFeatures))
+    return failure();
   nlohmann::json manifest = {{"producer", "kiln-compile 0.1"},
                              {"target", "cpu"},
                              {"triple", hostTriple()},
+                             {"cpu_features", *cpuFeatures},
                              {"functions", *functions}};
   std::string error;
   if (!kiln::package::writePackage(packagePath.str(), manifest.dump(2),
