@@ -5,6 +5,7 @@
 #include "dialects/Model/IR/ModelDialect.h"
 #include "dialects/Model/Transforms/Passes.h"
 #include "passes/Conversion/Passes.h"
+#include "passes/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -21,5 +22,6 @@ void kiln::registerAllDialects(mlir::DialectRegistry &registry) {
 void kiln::registerAllPasses() {
   kiln::model::registerModelTransformsPasses();
   kiln::registerConversionPasses();
+  kiln::registerKilnTransformsPasses();
   kiln::registerPipelines();
 }

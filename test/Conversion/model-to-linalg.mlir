@@ -56,15 +56,17 @@ func.func @cast_to_bool(%x: tensor<4xf32>) -> tensor<4xi1> {
 
 // -----
 
-// CHECK-DAG: #[[LHS:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d4)>
-// CHECK-DAG: #[[RHS:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d4, d3)>
-// CHECK-DAG: #[[OUT:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
+/// Loops (b0, b1, m, k, n): the reduction sits before n so that the innermost
+/// loop walks rows of B and C contiguously.
+// CHECK-DAG: #[[LHS:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[RHS:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d3, d4)>
+// CHECK-DAG: #[[OUT:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d4)>
 // CHECK-LABEL: func @matmul_broadcast_batch
 // CHECK: %[[FILL:.*]] = linalg.fill
-// CHECK: linalg.generic {indexing_maps = [#[[LHS]], #[[RHS]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+// CHECK: linalg.generic {indexing_maps = [#[[LHS]], #[[RHS]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "reduction", "parallel"]}
 // CHECK-SAME: outs(%[[FILL]]
-// CHECK: arith.mulf
-// CHECK: arith.addf
+// CHECK: arith.mulf %{{.*}}, %{{.*}} fastmath<contract>
+// CHECK: arith.addf %{{.*}}, %{{.*}} fastmath<contract>
 func.func @matmul_broadcast_batch(%q: tensor<2x4x8x16xf32>, %k: tensor<16x8xf32>) -> tensor<2x4x8x8xf32> {
   %0 = model.matmul %q, %k : (tensor<2x4x8x16xf32>, tensor<16x8xf32>) -> tensor<2x4x8x8xf32>
   return %0 : tensor<2x4x8x8xf32>
@@ -72,12 +74,14 @@ func.func @matmul_broadcast_batch(%q: tensor<2x4x8x16xf32>, %k: tensor<16x8xf32>
 
 // -----
 
+/// With B transposed the loops are (m, n, k): the innermost loop is a dot
+/// product of two contiguous rows, vectorizable once reassociable.
 // CHECK-DAG: #[[BT:.*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
 // CHECK-LABEL: func @gemm_trans_b
 /// alpha scales the product; C is added afterwards.
-// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[BT]], #{{.*}}]
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[BT]], #{{.*}}], iterator_types = ["parallel", "parallel", "reduction"]}
 // CHECK: arith.mulf
-// CHECK: arith.mulf
+// CHECK: arith.mulf %{{.*}}, %{{.*}} fastmath<reassoc,contract>
 // CHECK: linalg.generic
 // CHECK: arith.addf
 func.func @gemm_trans_b(%a: tensor<4x16xf32>, %b: tensor<32x16xf32>, %c: tensor<32xf32>) -> tensor<4x32xf32> {

@@ -20,12 +20,56 @@ Value floatConstant(OpBuilder &b, Location loc, Type type, double value) {
                                    b.getFloatAttr(type, value));
 }
 
-/// out + lhs * rhs on floats or integers.
+/// The loop nest of a contraction C[batch..., m, n] += A[..., m, k] * B[..., k, n].
+/// The reduction loop k goes between m and n when B is read along n (rows
+/// of B and C are then walked contiguously in the innermost loop, which LLVM
+/// vectorizes); it goes innermost when B is read along k (B transposed),
+/// making the innermost loop a dot product of two contiguous rows.
+struct ContractionLoops {
+  ContractionLoops(MLIRContext *ctx, int64_t batch, bool reductionInnermost)
+      : batch(batch), reductionInnermost(reductionInnermost) {
+    m = getAffineDimExpr(batch, ctx);
+    n = getAffineDimExpr(reductionInnermost ? batch + 1 : batch + 2, ctx);
+    k = getAffineDimExpr(reductionInnermost ? batch + 2 : batch + 1, ctx);
+  }
+
+  int64_t numLoops() const { return batch + 3; }
+
+  AffineMap outputMap(MLIRContext *ctx) const {
+    SmallVector<AffineExpr> exprs;
+    for (int64_t i = 0; i < batch; ++i)
+      exprs.push_back(getAffineDimExpr(i, ctx));
+    exprs.push_back(m);
+    exprs.push_back(n);
+    return AffineMap::get(numLoops(), 0, exprs, ctx);
+  }
+
+  SmallVector<utils::IteratorType> iterators() const {
+    SmallVector<utils::IteratorType> types(numLoops(),
+                                           utils::IteratorType::parallel);
+    types[reductionInnermost ? batch + 2 : batch + 1] =
+        utils::IteratorType::reduction;
+    return types;
+  }
+
+  int64_t batch;
+  bool reductionInnermost;
+  AffineExpr m, n, k;
+};
+
+/// acc + lhs * rhs on floats or integers. `contract` lets LLVM fuse the
+/// multiply-add into an FMA; an innermost float reduction also needs
+/// `reassoc` to be vectorized.
 Value multiplyAccumulate(OpBuilder &b, Location loc, Value lhs, Value rhs,
-                         Value acc) {
-  if (isa<FloatType>(acc.getType()))
-    return arith::AddFOp::create(b, loc, acc,
-                                 arith::MulFOp::create(b, loc, lhs, rhs));
+                         Value acc, bool reassociate) {
+  if (isa<FloatType>(acc.getType())) {
+    auto flags = arith::FastMathFlags::contract;
+    if (reassociate)
+      flags = flags | arith::FastMathFlags::reassoc;
+    auto fastmath = arith::FastMathFlagsAttr::get(b.getContext(), flags);
+    Value product = arith::MulFOp::create(b, loc, lhs, rhs, fastmath);
+    return arith::AddFOp::create(b, loc, acc, product, fastmath);
+  }
   return arith::AddIOp::create(b, loc, acc,
                                arith::MulIOp::create(b, loc, lhs, rhs));
 }
@@ -34,26 +78,23 @@ Value zeroOf(OpBuilder &b, Location loc, Type type) {
   return arith::ConstantOp::create(b, loc, type, b.getZeroAttr(type));
 }
 
-/// A contraction generic: loops are the result dims followed by one
-/// reduction dim; `inputMaps` index the two operands over those loops.
+/// A contraction generic over `loops`; `inputMaps` index the two operands.
 Value buildContraction(OpBuilder &b, Location loc, RankedTensorType resultType,
                        Value init, Value lhs, Value rhs,
+                       const ContractionLoops &loops,
                        ArrayRef<AffineMap> inputMaps, Value alpha) {
-  int64_t rank = resultType.getRank();
   SmallVector<AffineMap> maps(inputMaps);
-  maps.push_back(AffineMap::getMultiDimIdentityMap(rank + 1, b.getContext())
-                     .getMajorSubMap(rank));
-  SmallVector<utils::IteratorType> iterators(rank,
-                                             utils::IteratorType::parallel);
-  iterators.push_back(utils::IteratorType::reduction);
+  maps.push_back(loops.outputMap(b.getContext()));
   auto generic = linalg::GenericOp::create(
-      b, loc, resultType, ValueRange{lhs, rhs}, init, maps, iterators,
+      b, loc, resultType, ValueRange{lhs, rhs}, init, maps, loops.iterators(),
       [&](OpBuilder &nb, Location nloc, ValueRange args) {
         Value product = args[0];
         if (alpha)
           product = arith::MulFOp::create(nb, nloc, product, alpha);
         linalg::YieldOp::create(
-            nb, nloc, multiplyAccumulate(nb, nloc, product, args[1], args[2]));
+            nb, nloc,
+            multiplyAccumulate(nb, nloc, product, args[1], args[2],
+                               loops.reductionInnermost));
       });
   return generic.getResult(0);
 }
@@ -72,9 +113,7 @@ struct MatMulPattern : OpConversionPattern<MatMulOp> {
     auto rhsType = cast<RankedTensorType>(rhs.getType());
     int64_t rank = resultType.getRank(), batch = rank - 2;
     MLIRContext *ctx = rewriter.getContext();
-    AffineExpr m = getAffineDimExpr(batch, ctx),
-               n = getAffineDimExpr(batch + 1, ctx),
-               k = getAffineDimExpr(batch + 2, ctx);
+    ContractionLoops loops(ctx, batch, /*reductionInnermost=*/false);
 
     auto operandMap = [&](RankedTensorType type, AffineExpr row,
                           AffineExpr col) {
@@ -88,7 +127,7 @@ struct MatMulPattern : OpConversionPattern<MatMulOp> {
       }
       exprs.push_back(row);
       exprs.push_back(col);
-      return AffineMap::get(rank + 1, 0, exprs, ctx);
+      return AffineMap::get(loops.numLoops(), 0, exprs, ctx);
     };
 
     SmallVector<Value> dynSizes = matmulDynamicSizes(rewriter, loc, resultType,
@@ -96,8 +135,10 @@ struct MatMulPattern : OpConversionPattern<MatMulOp> {
     Value init = buildFilled(rewriter, loc, resultType, dynSizes,
                              zeroOf(rewriter, loc, resultType.getElementType()));
     Value result = buildContraction(
-        rewriter, loc, resultType, init, lhs, rhs,
-        {operandMap(lhsType, m, k), operandMap(rhsType, k, n)}, Value());
+        rewriter, loc, resultType, init, lhs, rhs, loops,
+        {operandMap(lhsType, loops.m, loops.k),
+         operandMap(rhsType, loops.k, loops.n)},
+        Value());
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -141,8 +182,9 @@ struct GemmPattern : OpConversionPattern<GemmOp> {
     auto resultType = cast<RankedTensorType>(op.getType());
     Type element = resultType.getElementType();
     MLIRContext *ctx = rewriter.getContext();
-    AffineExpr m = getAffineDimExpr(0, ctx), n = getAffineDimExpr(1, ctx),
-               k = getAffineDimExpr(2, ctx);
+    ContractionLoops loops(ctx, /*batch=*/0,
+                           /*reductionInnermost=*/op.getTransB());
+    AffineExpr m = loops.m, n = loops.n, k = loops.k;
     AffineMap aMap = AffineMap::get(3, 0, op.getTransA()
                                               ? ArrayRef<AffineExpr>{k, m}
                                               : ArrayRef<AffineExpr>{m, k},
@@ -165,7 +207,7 @@ struct GemmPattern : OpConversionPattern<GemmOp> {
     Value alphaValue =
         alpha == 1.0f ? Value() : floatConstant(rewriter, loc, element, alpha);
     Value result = buildContraction(rewriter, loc, resultType, init,
-                                    adaptor.getA(), adaptor.getB(),
+                                    adaptor.getA(), adaptor.getB(), loops,
                                     {aMap, bMap}, alphaValue);
     if (Value c = adaptor.getC()) {
       // A separate elementwise add keeps C's broadcast simple; linalg's
