@@ -20,6 +20,23 @@ Value indexConstant(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
 }
 
+/// Dim `i` of `value` as an i64 (the element type of shape tensors).
+Value i64Dim(OpBuilder &b, Location loc, Value value, int64_t i) {
+  return arith::IndexCastOp::create(b, loc, b.getI64Type(),
+                                    dimValue(b, loc, value, i));
+}
+
+/// Replaces `op` by a tensor.reshape of `input` to the i64 sizes `dims`.
+void replaceWithReshape(ConversionPatternRewriter &rewriter, Operation *op,
+                        Value input, ArrayRef<Value> dims) {
+  Value shape = tensor::FromElementsOp::create(
+      rewriter, op->getLoc(),
+      RankedTensorType::get({(int64_t)dims.size()}, rewriter.getI64Type()),
+      dims);
+  rewriter.replaceOpWithNewOp<tensor::ReshapeOp>(op, op->getResult(0).getType(),
+                                                 input, shape);
+}
+
 struct TransposePattern : OpConversionPattern<TransposeOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -84,12 +101,7 @@ struct ReshapePattern : OpConversionPattern<ReshapeOp> {
     for (Value d : dims)
       asI64.push_back(arith::IndexCastOp::create(rewriter, loc,
                                                  rewriter.getI64Type(), d));
-    Value shape = tensor::FromElementsOp::create(
-        rewriter, loc,
-        RankedTensorType::get({(int64_t)asI64.size()}, rewriter.getI64Type()),
-        asI64);
-    rewriter.replaceOpWithNewOp<tensor::ReshapeOp>(op, resultType, input,
-                                                   shape);
+    replaceWithReshape(rewriter, op, input, asI64);
     return success();
   }
 };
@@ -104,9 +116,7 @@ struct ShapePattern : OpConversionPattern<ShapeOp> {
     SmallVector<Value> dims;
     for (int64_t i = 0; i < cast<RankedTensorType>(input.getType()).getRank();
          ++i)
-      dims.push_back(arith::IndexCastOp::create(
-          rewriter, loc, rewriter.getI64Type(),
-          dimValue(rewriter, loc, input, i)));
+      dims.push_back(i64Dim(rewriter, loc, input, i));
     rewriter.replaceOpWithNewOp<tensor::FromElementsOp>(op, op.getType(),
                                                         dims);
     return success();
@@ -131,10 +141,7 @@ struct DynamicReshapePattern : OpConversionPattern<DynamicReshapeOp> {
     auto i64Constant = [&](int64_t v) -> Value {
       return arith::ConstantIntOp::create(rewriter, loc, i64, v);
     };
-    auto inputDim = [&](int64_t i) -> Value {
-      return arith::IndexCastOp::create(rewriter, loc, i64,
-                                        dimValue(rewriter, loc, input, i));
-    };
+    auto inputDim = [&](int64_t i) { return i64Dim(rewriter, loc, input, i); };
     Value zero = i64Constant(0), minusOne = i64Constant(-1), one = i64Constant(1);
     Value total = one;
     for (int64_t i = 0; i < inputType.getRank(); ++i)
@@ -163,11 +170,7 @@ struct DynamicReshapePattern : OpConversionPattern<DynamicReshapeOp> {
           rewriter, loc, arith::CmpIPredicate::eq, v, minusOne);
       v = arith::SelectOp::create(rewriter, loc, isInferred, inferred, v);
     }
-    Value resolved = tensor::FromElementsOp::create(
-        rewriter, loc,
-        RankedTensorType::get({resultType.getRank()}, i64), entries);
-    rewriter.replaceOpWithNewOp<tensor::ReshapeOp>(op, resultType, input,
-                                                   resolved);
+    replaceWithReshape(rewriter, op, input, entries);
     return success();
   }
 };
