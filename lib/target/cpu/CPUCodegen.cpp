@@ -72,8 +72,10 @@ LogicalResult addPackedWrappers(ModuleOp module, llvm::Module &llvmModule) {
   return success();
 }
 
+} // namespace
+
 FailureOr<std::unique_ptr<llvm::TargetMachine>>
-createTargetMachine(ModuleOp anchor, const kiln::cpu::CodegenOptions &options) {
+kiln::cpu::createTargetMachine(ModuleOp anchor, const CodegenOptions &options) {
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   std::string triple = kiln::cpu::hostTriple(), error;
@@ -99,6 +101,8 @@ createTargetMachine(ModuleOp anchor, const kiln::cpu::CodegenOptions &options) {
            << cpu << "'";
   return machine;
 }
+
+namespace {
 
 /// The extensions the runtime checks with __builtin_cpu_supports; kept in
 /// step with runtime/CpuFeatures.cpp.
@@ -132,12 +136,9 @@ void optimize(llvm::Module &module, llvm::TargetMachine &machine,
 
 } // namespace
 
-FailureOr<std::vector<std::string>>
-kiln::cpu::usedCpuFeatures(ModuleOp anchor, const CodegenOptions &options) {
-  auto machine = createTargetMachine(anchor, options);
-  if (failed(machine))
-    return failure();
-  const llvm::MCSubtargetInfo *subtarget = (*machine)->getMCSubtargetInfo();
+std::vector<std::string>
+kiln::cpu::usedCpuFeatures(llvm::TargetMachine &machine) {
+  const llvm::MCSubtargetInfo *subtarget = machine.getMCSubtargetInfo();
   std::vector<std::string> used;
   for (llvm::StringRef feature : kRecordedCpuFeatures)
     if (subtarget->checkFeatures(("+" + feature).str()))
@@ -147,32 +148,26 @@ kiln::cpu::usedCpuFeatures(ModuleOp anchor, const CodegenOptions &options) {
 
 FailureOr<std::unique_ptr<llvm::Module>>
 kiln::cpu::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
-                             const CodegenOptions &options) {
+                             llvm::TargetMachine &machine, unsigned optLevel) {
   std::unique_ptr<llvm::Module> llvmModule =
       translateModuleToLLVMIR(module, context, "kiln");
   if (!llvmModule)
     return module.emitError("translation to LLVM IR failed");
   if (failed(addPackedWrappers(module, *llvmModule)))
     return failure();
-  auto machine = createTargetMachine(module, options);
-  if (failed(machine))
-    return failure();
-  llvmModule->setTargetTriple((*machine)->getTargetTriple());
-  llvmModule->setDataLayout((*machine)->createDataLayout());
-  optimize(*llvmModule, **machine, options.optLevel);
+  llvmModule->setTargetTriple(machine.getTargetTriple());
+  llvmModule->setDataLayout(machine.createDataLayout());
+  optimize(*llvmModule, machine, optLevel);
   return llvmModule;
 }
 
 FailureOr<std::string> kiln::cpu::emitObject(ModuleOp anchor,
                                              llvm::Module &module,
-                                             const CodegenOptions &options) {
-  auto machine = createTargetMachine(anchor, options);
-  if (failed(machine))
-    return failure();
+                                             llvm::TargetMachine &machine) {
   llvm::SmallString<0> buffer;
   llvm::raw_svector_ostream stream(buffer);
   llvm::legacy::PassManager passes;
-  if ((*machine)->addPassesToEmitFile(passes, stream, nullptr,
+  if (machine.addPassesToEmitFile(passes, stream, nullptr,
                                       llvm::CodeGenFileType::ObjectFile))
     return anchor.emitError("the LLVM target cannot emit object files");
   passes.run(module);

@@ -16,6 +16,7 @@
 
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Target/TargetMachine.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <nlohmann/json.hpp>
@@ -235,8 +236,12 @@ kiln::cpu::compile(ModuleOp module, Stage stage, const CompileOptions &options,
   if (stage == Stage::LLVMDialect)
     return result;
 
+  auto machine = createTargetMachine(module, options.codegen);
+  if (failed(machine))
+    return failure();
   llvm::LLVMContext llvmContext;
-  auto llvmModule = translateToLLVMIR(module, llvmContext, options.codegen);
+  auto llvmModule = translateToLLVMIR(module, llvmContext, **machine,
+                                      options.codegen.optLevel);
   if (failed(llvmModule))
     return failure();
   if (stage == Stage::LLVMIR) {
@@ -244,7 +249,7 @@ kiln::cpu::compile(ModuleOp module, Stage stage, const CompileOptions &options,
     (*llvmModule)->print(os, nullptr);
     return result;
   }
-  auto object = emitObject(module, **llvmModule, options.codegen);
+  auto object = emitObject(module, **llvmModule, **machine);
   if (failed(object))
     return failure();
   if (stage == Stage::Object) {
@@ -255,13 +260,10 @@ kiln::cpu::compile(ModuleOp module, Stage stage, const CompileOptions &options,
   if (failed(shared))
     return failure();
 
-  auto cpuFeatures = usedCpuFeatures(module, options.codegen);
-  if (failed(cpuFeatures))
-    return failure();
   nlohmann::json manifest = {{"producer", "kiln-compile 0.1"},
                              {"target", "cpu"},
                              {"triple", hostTriple()},
-                             {"cpu_features", *cpuFeatures},
+                             {"cpu_features", usedCpuFeatures(**machine)},
                              {"functions", *functions}};
   std::string error;
   if (!kiln::package::writePackage(packagePath.str(), manifest.dump(2),
