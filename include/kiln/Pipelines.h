@@ -1,6 +1,9 @@
 //===- Pipelines.h - kiln's named pass pipelines ----------------*- C++ -*-===//
 // The pipelines kiln-compile runs, exposed as API and registered by name so
 // that `kiln-opt --kiln-cpu-pipeline` replays exactly what the compiler does.
+// They split by what they are: a target-neutral `model -> linalg` pipeline,
+// and per target a lowering of that linalg (entry ABI, schedule, bufferize,
+// codegen dialects).
 #ifndef KILN_PIPELINES_H
 #define KILN_PIPELINES_H
 
@@ -9,32 +12,47 @@
 
 namespace kiln {
 
-/// Options of the CPU pipeline (`kiln-opt --kiln-cpu-pipeline="..."`).
-struct CPUPipelineOptions
-    : mlir::PassPipelineOptions<CPUPipelineOptions> {
+/// Options of the target-neutral pipeline
+/// (`kiln-opt --kiln-model-to-linalg-pipeline="..."`).
+struct ModelToLinalgPipelineOptions
+    : mlir::PassPipelineOptions<ModelToLinalgPipelineOptions> {
   Option<bool> fuseElementwise{
       *this, "fuse-elementwise",
       llvm::cl::desc("Fuse producer/consumer elementwise linalg ops"),
       llvm::cl::init(true)};
-  Option<bool> toLLVM{*this, "to-llvm",
-                      llvm::cl::desc("Lower all the way to the LLVM dialect "
-                                     "(off: stop after linalg on tensors)"),
-                      llvm::cl::init(true)};
 };
 
-/// model dialect -> linalg on tensors (entry ABI fixed, weights outlined).
+/// Options of the CPU pipelines (`kiln-opt --kiln-cpu-pipeline="..."`).
+struct CPUPipelineOptions : mlir::PassPipelineOptions<CPUPipelineOptions> {
+  Option<bool> fuseElementwise{
+      *this, "fuse-elementwise",
+      llvm::cl::desc("Fuse producer/consumer elementwise linalg ops"),
+      llvm::cl::init(true)};
+};
+
+/// model dialect -> canonical linalg on tensors, for every target: named
+/// contractions, linalg.softmax, expand/collapse_shape, elementwise generics;
+/// `model.weight`s stay (the target's entry ABI places them).
 void buildModelToLinalgPipeline(mlir::OpPassManager &pm,
-                                const CPUPipelineOptions &options);
+                                const ModelToLinalgPipelineOptions &options);
 
-/// linalg on tensors -> LLVM dialect (bufferize, loops, LLVM conversions).
-void buildLinalgToLLVMPipeline(mlir::OpPassManager &pm,
-                               const CPUPipelineOptions &options);
+/// linalg on tensors -> LLVM dialect for the host CPU, after the entry ABI
+/// (kiln-cpu-entry-abi): decomposition of aggregated ops, the CPU schedule of
+/// contractions, bufferization, loops and the LLVM conversions.
+void buildCPULoweringPipeline(mlir::OpPassManager &pm,
+                              const CPUPipelineOptions &options);
 
-/// model dialect -> LLVM dialect for the host CPU: the two pipelines above.
+/// The CPU target's half: kiln-cpu-entry-abi, then buildCPULoweringPipeline.
+void buildLinalgToCPUPipeline(mlir::OpPassManager &pm,
+                              const CPUPipelineOptions &options);
+
+/// model dialect -> LLVM dialect for the host CPU, as kiln-compile does:
+/// buildModelToLinalgPipeline, then buildLinalgToCPUPipeline.
 void buildCPUPipeline(mlir::OpPassManager &pm,
                       const CPUPipelineOptions &options);
 
-/// Registers `kiln-cpu-pipeline` and `kiln-model-to-linalg-pipeline`.
+/// Registers `kiln-model-to-linalg-pipeline`, `kiln-linalg-to-cpu-pipeline`
+/// and `kiln-cpu-pipeline`.
 void registerPipelines();
 
 } // namespace kiln

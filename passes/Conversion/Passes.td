@@ -7,14 +7,26 @@ include "mlir/Pass/PassBase.td"
 def ConvertModelToLinalg : Pass<"kiln-convert-model-to-linalg"> {
   let summary = "Lower `model` ops to linalg, tensor, arith and math on tensors";
   let description = [{
-    Every `model` op becomes structured ops on tensors: elementwise ops and
-    broadcasts become `linalg.generic`s with broadcasting indexing maps,
-    contractions become `linalg.generic` reductions, softmax becomes
-    max / exp / sum / divide generics, and data movement becomes `tensor`
-    ops (`expand_shape`, `collapse_shape`, `reshape`, `extract_slice`,
-    `insert_slice`) or `linalg.transpose`. Dynamic dims are read with
-    `tensor.dim`; a dynamic dim is assumed not to broadcast (it is never 1
-    where the other operand's dim is larger).
+    Every `model` op becomes structured ops on tensors, in the canonical
+    forms that upstream transforms recognize and with no schedule baked in:
+    - contractions are named: `linalg.matmul` (Gemm's transposes as its
+      indexing maps; activations times a weight matrix flatten their leading
+      dims into the rows of one matmul), `linalg.batch_matmul`, or
+      `linalg.contract` with projected-permutation maps (a unit batch dim
+      that broadcasting stretches is collapsed away first). Gemm's alpha and
+      beta are a separate elementwise op;
+    - f16 and bf16 contractions, sums and softmax accumulate in f32 and
+      convert the result back;
+    - softmax is `linalg.softmax` (targets decompose it);
+    - reshapes are `tensor.collapse_shape` / `expand_shape` (through a 1-D
+      tensor when the shapes do not group into each other); `tensor.reshape`
+      only for `model.dynamic_reshape`, whose shape is a run-time tensor;
+    - elementwise ops and broadcasts are `linalg.generic`s with broadcasting
+      indexing maps; other data movement is `tensor` ops or
+      `linalg.transpose`.
+    `model.weight` stays: how code reaches weights is the target's entry ABI.
+    Dynamic dims are read with `tensor.dim`; a dynamic dim is assumed not to
+    broadcast (it is never 1 where the other operand's dim is larger).
 
     ```mlir
     %r = model.relu %x : tensor<4xf32>

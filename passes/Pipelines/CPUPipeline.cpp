@@ -1,7 +1,7 @@
 //===- CPUPipeline.cpp - model dialect to LLVM dialect for the host -------===//
 #include "kiln/Pipelines.h"
 
-#include "dialects/Model/Transforms/Passes.h"
+#include "passes/CPU/Passes.h"
 #include "passes/Conversion/Passes.h"
 #include "passes/Transforms/Passes.h"
 
@@ -10,15 +10,15 @@
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
 
-void kiln::buildModelToLinalgPipeline(OpPassManager &pm,
-                                      const CPUPipelineOptions &options) {
-  pm.addPass(model::createOutlineWeights());
+void kiln::buildModelToLinalgPipeline(
+    OpPassManager &pm, const ModelToLinalgPipelineOptions &options) {
   pm.addNestedPass<func::FuncOp>(createConvertModelToLinalg());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
@@ -28,8 +28,13 @@ void kiln::buildModelToLinalgPipeline(OpPassManager &pm,
   }
 }
 
-void kiln::buildLinalgToLLVMPipeline(OpPassManager &pm,
-                                     const CPUPipelineOptions &) {
+void kiln::buildCPULoweringPipeline(OpPassManager &pm,
+                                    const CPUPipelineOptions &) {
+  // The schedule: what linalg ops the loops come from and in which order.
+  pm.addNestedPass<func::FuncOp>(createDecomposeAggregatedOps());
+  pm.addNestedPass<func::FuncOp>(cpu::createCPUContractionLoopOrder());
+  pm.addPass(createCanonicalizerPass());
+
   // Tensors to buffers. Entry functions keep identity layouts so the runtime
   // passes plain row-major descriptors; every returned buffer is owned by the
   // caller (the ownership-based deallocation clones anything that aliases an
@@ -43,12 +48,14 @@ void kiln::buildLinalgToLLVMPipeline(OpPassManager &pm,
   bufferization::BufferDeallocationPipelineOptions dealloc;
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
 
-  // Loops, then the LLVM dialect.
+  // Loops, then the LLVM dialect. Math on f16/bf16 computes in f32, which
+  // libm and LLVM's math lowerings support.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createConvertBufferizationToMemRefPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(math::createMathExtendToSupportedTypes());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
@@ -60,22 +67,34 @@ void kiln::buildLinalgToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
 }
 
+void kiln::buildLinalgToCPUPipeline(OpPassManager &pm,
+                                    const CPUPipelineOptions &options) {
+  pm.addPass(cpu::createCPUEntryABI());
+  buildCPULoweringPipeline(pm, options);
+}
+
 void kiln::buildCPUPipeline(OpPassManager &pm,
                             const CPUPipelineOptions &options) {
-  buildModelToLinalgPipeline(pm, options);
-  if (options.toLLVM)
-    buildLinalgToLLVMPipeline(pm, options);
+  ModelToLinalgPipelineOptions neutral;
+  neutral.fuseElementwise = options.fuseElementwise;
+  buildModelToLinalgPipeline(pm, neutral);
+  buildLinalgToCPUPipeline(pm, options);
 }
 
 void kiln::registerPipelines() {
+  PassPipelineRegistration<ModelToLinalgPipelineOptions>(
+      "kiln-model-to-linalg-pipeline",
+      "Lower the model dialect to canonical linalg on tensors, for any "
+      "target (kiln-compile --emit=linalg)",
+      buildModelToLinalgPipeline);
+  PassPipelineRegistration<CPUPipelineOptions>(
+      "kiln-linalg-to-cpu-pipeline",
+      "Lower linalg on tensors to the LLVM dialect for the host CPU: entry "
+      "ABI, schedule, bufferization, loops",
+      buildLinalgToCPUPipeline);
   PassPipelineRegistration<CPUPipelineOptions>(
       "kiln-cpu-pipeline",
       "Lower the model dialect to the LLVM dialect for the host CPU, as "
       "kiln-compile does",
       buildCPUPipeline);
-  PassPipelineRegistration<CPUPipelineOptions>(
-      "kiln-model-to-linalg-pipeline",
-      "Lower the model dialect to linalg on tensors (kiln-compile "
-      "--emit=linalg)",
-      buildModelToLinalgPipeline);
 }

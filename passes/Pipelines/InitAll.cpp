@@ -3,7 +3,7 @@
 #include "kiln/Pipelines.h"
 
 #include "dialects/Model/IR/ModelDialect.h"
-#include "dialects/Model/Transforms/Passes.h"
+#include "passes/CPU/Passes.h"
 #include "passes/Conversion/Passes.h"
 #include "passes/Transforms/Passes.h"
 
@@ -20,7 +20,7 @@ void kiln::registerAllDialects(mlir::DialectRegistry &registry) {
 }
 
 void kiln::registerAllPasses() {
-  kiln::model::registerModelTransformsPasses();
+  kiln::cpu::registerKilnCPUPasses();
   kiln::registerConversionPasses();
   kiln::registerKilnTransformsPasses();
   kiln::registerPipelines();

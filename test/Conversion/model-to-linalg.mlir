@@ -56,37 +56,99 @@ func.func @cast_to_bool(%x: tensor<4xf32>) -> tensor<4xi1> {
 
 // -----
 
-/// Loops (b0, b1, m, k, n): the reduction sits before n so that the innermost
-/// loop walks rows of B and C contiguously.
-// CHECK-DAG: #[[LHS:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
-// CHECK-DAG: #[[RHS:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d3, d4)>
-// CHECK-DAG: #[[OUT:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d4)>
-// CHECK-LABEL: func @matmul_broadcast_batch
+/// Activations times a weight matrix: the leading dims flatten into the rows
+/// of one linalg.matmul, whose result expands back.
+// CHECK-LABEL: func @matmul_rows_times_matrix
+// CHECK: %[[FLAT:.*]] = tensor.collapse_shape %{{.*}} {{\[}}[0, 1, 2], [3]] : tensor<2x4x8x16xf32> into tensor<64x16xf32>
 // CHECK: %[[FILL:.*]] = linalg.fill
-// CHECK: linalg.generic {indexing_maps = [#[[LHS]], #[[RHS]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "reduction", "parallel"]}
-// CHECK-SAME: outs(%[[FILL]]
-// CHECK: arith.mulf %{{.*}}, %{{.*}} fastmath<contract>
-// CHECK: arith.addf %{{.*}}, %{{.*}} fastmath<contract>
-func.func @matmul_broadcast_batch(%q: tensor<2x4x8x16xf32>, %k: tensor<16x8xf32>) -> tensor<2x4x8x8xf32> {
+// CHECK: %[[MM:.*]] = linalg.matmul ins(%[[FLAT]], %{{.*}} : tensor<64x16xf32>, tensor<16x8xf32>) outs(%[[FILL]] : tensor<64x8xf32>)
+// CHECK: tensor.expand_shape %[[MM]] {{\[}}[0, 1, 2], [3]] output_shape [2, 4, 8, 8]
+// CHECK-NOT: linalg.generic
+func.func @matmul_rows_times_matrix(%q: tensor<2x4x8x16xf32>, %k: tensor<16x8xf32>) -> tensor<2x4x8x8xf32> {
   %0 = model.matmul %q, %k : (tensor<2x4x8x16xf32>, tensor<16x8xf32>) -> tensor<2x4x8x8xf32>
   return %0 : tensor<2x4x8x8xf32>
 }
 
 // -----
 
-/// With B transposed the loops are (m, n, k): the innermost loop is a dot
-/// product of two contiguous rows, vectorizable once reassociable.
+/// With a dynamic row count the expand takes its size from the input.
+// CHECK-LABEL: func @matmul_rows_dynamic
+// CHECK-SAME: (%[[X:.*]]: tensor<?x8x16xf32>
+// CHECK: tensor.collapse_shape %[[X]] {{\[}}[0, 1], [2]] : tensor<?x8x16xf32> into tensor<?x16xf32>
+// CHECK: linalg.matmul
+// CHECK: %[[D:.*]] = tensor.dim %[[X]], %{{.*}}
+// CHECK: tensor.expand_shape %{{.*}} {{\[}}[0, 1], [2]] output_shape [%[[D]], 8, 4]
+func.func @matmul_rows_dynamic(%x: tensor<?x8x16xf32>, %w: tensor<16x4xf32>) -> tensor<?x8x4xf32> {
+  %0 = model.matmul %x, %w : (tensor<?x8x16xf32>, tensor<16x4xf32>) -> tensor<?x8x4xf32>
+  return %0 : tensor<?x8x4xf32>
+}
+
+// -----
+
+/// Two dynamic leading dims cannot be one expand_shape group (MLIR 22's
+/// expand-strided-metadata crashes on it): the result is a tensor.reshape.
+// CHECK-LABEL: func @matmul_rows_two_dynamic
+// CHECK: tensor.collapse_shape %{{.*}} {{\[}}[0, 1], [2]] : tensor<?x?x16xf32> into tensor<?x16xf32>
+// CHECK: linalg.matmul
+// CHECK: tensor.reshape %{{.*}}(%{{.*}}) : (tensor<?x4xf32>, tensor<3xi64>) -> tensor<?x?x4xf32>
+// CHECK-NOT: tensor.expand_shape
+func.func @matmul_rows_two_dynamic(%x: tensor<?x?x16xf32>, %w: tensor<16x4xf32>) -> tensor<?x?x4xf32> {
+  %0 = model.matmul %x, %w : (tensor<?x?x16xf32>, tensor<16x4xf32>) -> tensor<?x?x4xf32>
+  return %0 : tensor<?x?x4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @batch_matmul
+// CHECK: linalg.batch_matmul ins(%{{.*}}, %{{.*}} : tensor<4x8x16xf32>, tensor<4x16x2xf32>)
+func.func @batch_matmul(%a: tensor<4x8x16xf32>, %b: tensor<4x16x2xf32>) -> tensor<4x8x2xf32> {
+  %0 = model.matmul %a, %b : (tensor<4x8x16xf32>, tensor<4x16x2xf32>) -> tensor<4x8x2xf32>
+  return %0 : tensor<4x8x2xf32>
+}
+
+// -----
+
+/// A stretched unit batch dim is collapsed away, not read at a constant 0,
+/// so the maps stay projected permutations (a contraction).
+// CHECK-DAG: #[[LHS:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d1, d2, d4)>
+// CHECK-DAG: #[[RHS:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d4, d3)>
+// CHECK-DAG: #[[OUT:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func @matmul_broadcast_batch
+// CHECK: %[[A:.*]] = tensor.collapse_shape %{{.*}} {{\[}}[0, 1], [2], [3]] : tensor<1x4x8x16xf32> into tensor<4x8x16xf32>
+// CHECK: linalg.contract indexing_maps = [#[[LHS]], #[[RHS]], #[[OUT]]] ins(%[[A]], %{{.*}} : tensor<4x8x16xf32>, tensor<2x4x16x8xf32>)
+func.func @matmul_broadcast_batch(%q: tensor<1x4x8x16xf32>, %k: tensor<2x4x16x8xf32>) -> tensor<2x4x8x8xf32> {
+  %0 = model.matmul %q, %k : (tensor<1x4x8x16xf32>, tensor<2x4x16x8xf32>) -> tensor<2x4x8x8xf32>
+  return %0 : tensor<2x4x8x8xf32>
+}
+
+// -----
+
+/// transB is the matmul's indexing map; alpha and C are one elementwise op
+/// after it, not part of the multiply-add.
+// CHECK-DAG: #[[A:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
 // CHECK-DAG: #[[BT:.*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
+// CHECK-DAG: #[[C:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
 // CHECK-LABEL: func @gemm_trans_b
-/// alpha scales the product; C is added afterwards.
-// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[BT]], #{{.*}}], iterator_types = ["parallel", "parallel", "reduction"]}
-// CHECK: arith.mulf
-// CHECK: arith.mulf %{{.*}}, %{{.*}} fastmath<reassoc,contract>
-// CHECK: linalg.generic
-// CHECK: arith.addf
+// CHECK: %[[MM:.*]] = linalg.matmul indexing_maps = [#[[A]], #[[BT]], #[[C]]]
+// CHECK: linalg.generic {{.*}} ins(%[[MM]], %{{.*}} : tensor<4x32xf32>, tensor<32xf32>)
+// CHECK: %[[S:.*]] = arith.mulf %{{.*}}, %cst
+// CHECK: arith.addf %[[S]]
 func.func @gemm_trans_b(%a: tensor<4x16xf32>, %b: tensor<32x16xf32>, %c: tensor<32xf32>) -> tensor<4x32xf32> {
   %0 = model.gemm %a, %b, %c {transB = true, alpha = 0.5 : f32} : (tensor<4x16xf32>, tensor<32x16xf32>, tensor<32xf32>) -> tensor<4x32xf32>
   return %0 : tensor<4x32xf32>
+}
+
+// -----
+
+/// f16 multiplies accumulate in f32; the result converts back once.
+// CHECK-LABEL: func @matmul_f16
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<4x8xf32>)
+// CHECK: %[[MM:.*]] = linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<4x16xf16>, tensor<16x8xf16>) outs(%{{.*}} : tensor<4x8xf32>)
+// CHECK: linalg.generic {{.*}} ins(%[[MM]] : tensor<4x8xf32>) outs(%{{.*}} : tensor<4x8xf16>)
+// CHECK: arith.truncf %{{.*}} : f32 to f16
+func.func @matmul_f16(%a: tensor<4x16xf16>, %b: tensor<16x8xf16>) -> tensor<4x8xf16> {
+  %0 = model.matmul %a, %b : (tensor<4x16xf16>, tensor<16x8xf16>) -> tensor<4x8xf16>
+  return %0 : tensor<4x8xf16>
 }
 
 // -----
@@ -115,13 +177,10 @@ func.func @reduce_max_all(%x: tensor<4x8xf32>) -> tensor<f32> {
 
 // -----
 
-/// softmax = exp(x - max) / sum(exp(x - max)): max, exp, sum, divide.
+/// softmax is linalg.softmax; the target decomposes it.
 // CHECK-LABEL: func @softmax
-// CHECK: arith.maximumf
-// CHECK: arith.subf
-// CHECK: math.exp
-// CHECK: arith.addf
-// CHECK: arith.divf
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<2x8xf32>
+// CHECK: linalg.softmax dimension(1) ins(%{{.*}} : tensor<2x8xf32>) outs(%[[E]] : tensor<2x8xf32>)
 func.func @softmax(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
   %0 = model.softmax %x {axis = 1 : i64} : tensor<2x8xf32>
   return %0 : tensor<2x8xf32>
@@ -129,10 +188,84 @@ func.func @softmax(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
 
 // -----
 
+/// bf16 softmax computes in f32.
+// CHECK-LABEL: func @softmax_bf16
+// CHECK: arith.extf %{{.*}} : bf16 to f32
+// CHECK: linalg.softmax dimension(0) ins(%{{.*}} : tensor<8xf32>)
+// CHECK: arith.truncf %{{.*}} : f32 to bf16
+func.func @softmax_bf16(%x: tensor<8xbf16>) -> tensor<8xbf16> {
+  %0 = model.softmax %x {axis = 0 : i64} : tensor<8xbf16>
+  return %0 : tensor<8xbf16>
+}
+
+// -----
+
+/// f16 sums accumulate in f32.
+// CHECK-LABEL: func @reduce_sum_f16
+// CHECK: linalg.fill ins(%{{.*}} : f32)
+// CHECK: linalg.generic {{.*}} ins(%{{.*}} : tensor<4x8xf16>) outs(%{{.*}} : tensor<4xf32>)
+// CHECK: arith.extf %{{.*}} : f16 to f32
+// CHECK: arith.addf %{{.*}} : f32
+// CHECK: arith.truncf %{{.*}} : f32 to f16
+func.func @reduce_sum_f16(%x: tensor<4x8xf16>) -> tensor<4xf16> {
+  %0 = model.reduce_sum %x {axes = array<i64: 1>, keepdims = false} : (tensor<4x8xf16>) -> tensor<4xf16>
+  return %0 : tensor<4xf16>
+}
+
+// -----
+
+/// An i64 mean divides in i64 (no i64 -> i64 truncation).
+// CHECK-LABEL: func @reduce_mean_i64
+// CHECK-NOT: arith.trunci
+// CHECK: arith.divsi %{{.*}} : i64
+func.func @reduce_mean_i64(%x: tensor<4x8xi64>) -> tensor<4xi64> {
+  %0 = model.reduce_mean %x {axes = array<i64: 1>, keepdims = false} : (tensor<4x8xi64>) -> tensor<4xi64>
+  return %0 : tensor<4xi64>
+}
+
+// -----
+
+/// An i8 mean sums in i64, so the sum cannot wrap, then truncates.
+// CHECK-LABEL: func @reduce_mean_i8
+// CHECK: arith.extsi %{{.*}} : i8 to i64
+// CHECK: arith.addi %{{.*}} : i64
+// CHECK: arith.divsi %{{.*}} : i64
+// CHECK: arith.trunci %{{.*}} : i64 to i8
+func.func @reduce_mean_i8(%x: tensor<4x8xi8>) -> tensor<4xi8> {
+  %0 = model.reduce_mean %x {axes = array<i64: 1>, keepdims = false} : (tensor<4x8xi8>) -> tensor<4xi8>
+  return %0 : tensor<4xi8>
+}
+
+// -----
+
+/// f16 and bf16 have the same width: the cast goes through f32.
+// CHECK-LABEL: func @cast_f16_to_bf16
+// CHECK: %[[W:.*]] = arith.extf %{{.*}} : f16 to f32
+// CHECK: arith.truncf %[[W]] : f32 to bf16
+func.func @cast_f16_to_bf16(%x: tensor<4xf16>) -> tensor<4xbf16> {
+  %0 = model.cast %x to bf16 : tensor<4xf16> -> tensor<4xbf16>
+  return %0 : tensor<4xbf16>
+}
+
+// -----
+
+/// Shapes that do not group into each other go through 1-D.
+// CHECK-LABEL: func @reshape_regroup
+// CHECK: %[[F:.*]] = tensor.collapse_shape %{{.*}} {{\[}}[0, 1]] : tensor<6x4xf32> into tensor<24xf32>
+// CHECK: tensor.expand_shape %[[F]] {{\[}}[0, 1]] output_shape [4, 6] : tensor<24xf32> into tensor<4x6xf32>
+// CHECK-NOT: tensor.reshape
+func.func @reshape_regroup(%x: tensor<6x4xf32>) -> tensor<4x6xf32> {
+  %0 = model.reshape %x {shape = array<i64: 4, 6>} : (tensor<6x4xf32>) -> tensor<4x6xf32>
+  return %0 : tensor<4x6xf32>
+}
+
+// -----
+
+/// A static regrouping is an expand_shape even with a dynamic dim.
 // CHECK-LABEL: func @reshape_dynamic
 // CHECK: %[[D0:.*]] = tensor.dim %{{.*}}, %c0
-// CHECK: %[[SHAPE:.*]] = tensor.from_elements {{.*}} : tensor<4xi64>
-// CHECK: tensor.reshape %{{.*}}(%[[SHAPE]]) : (tensor<?x8x64xf32>, tensor<4xi64>) -> tensor<?x8x4x16xf32>
+// CHECK: tensor.expand_shape %{{.*}} {{\[}}[0], [1], [2, 3]] output_shape [%[[D0]], 8, 4, 16] : tensor<?x8x64xf32> into tensor<?x8x4x16xf32>
+// CHECK-NOT: tensor.reshape
 func.func @reshape_dynamic(%x: tensor<?x8x64xf32>) -> tensor<?x8x4x16xf32> {
   %0 = model.reshape %x {shape = array<i64: 0, 0, 4, -1>} : (tensor<?x8x64xf32>) -> tensor<?x8x4x16xf32>
   return %0 : tensor<?x8x4x16xf32>

@@ -3,7 +3,7 @@
 // RUN: kiln-compile %s --emit=obj -o %t.o && llvm-nm %t.o | FileCheck %s --check-prefix=OBJ
 // RUN: kiln-compile %s -o %t.kpkg && kiln-run %t.kpkg --input=2x3xf32=1,-2,3,-4,5,-6 | FileCheck %s --check-prefix=EXEC
 // RUN: kiln-compile %s --emit=mlir -o - | FileCheck %s --check-prefix=MLIR
-// RUN: kiln-compile %s -o %t.dbg.kpkg --mlir-print-ir-after=kiln-outline-weights --mlir-timing 2>&1 | FileCheck %s --check-prefix=DEBUG
+// RUN: kiln-compile %s -o %t.dbg.kpkg --mlir-print-ir-after=kiln-cpu-entry-abi --mlir-timing 2>&1 | FileCheck %s --check-prefix=DEBUG
 
 /// The same model through every stage of the driver.
 func.func @main(%x: tensor<2x3xf32> {kiln.name = "x"}) -> (tensor<2x3xf32> {kiln.name = "y"}) {
@@ -29,6 +29,6 @@ func.func @main(%x: tensor<2x3xf32> {kiln.name = "x"}) -> (tensor<2x3xf32> {kiln
 // MLIR: model.relu
 
 /// Upstream MLIR debugging flags work on kiln-compile's pipelines.
-// DEBUG: IR Dump After OutlineWeights (kiln-outline-weights)
+// DEBUG: IR Dump After CPUEntryABI (kiln-cpu-entry-abi)
 // DEBUG: Execution time report
 // DEBUG: ConvertModelToLinalg

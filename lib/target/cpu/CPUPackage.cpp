@@ -5,9 +5,9 @@
 #include "lib/target/cpu/CPUPackage.h"
 
 #include "dialects/Model/IR/ModelOps.h"
-#include "dialects/Model/Transforms/Passes.h"
 #include "kiln/Pipelines.h"
 #include "lib/package/PackageWriter.h"
+#include "passes/CPU/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -185,15 +185,15 @@ FailureOr<Weights> readWeights(ModuleOp module) {
   return weights;
 }
 
-LogicalResult runPipeline(ModuleOp module, const kiln::cpu::CompileOptions &options,
-                          void (*build)(OpPassManager &,
-                                        const kiln::CPUPipelineOptions &)) {
+/// Runs `build`'s passes on `module`, with kiln-compile's debug options.
+LogicalResult runPipeline(ModuleOp module,
+                          const kiln::cpu::CompileOptions &options,
+                          llvm::function_ref<void(OpPassManager &)> build) {
   PassManager pm(module.getContext());
   if (options.configurePassManager &&
       failed(options.configurePassManager(pm)))
     return failure();
-  kiln::CPUPipelineOptions pipelineOptions;
-  build(pm, pipelineOptions);
+  build(pm);
   return pm.run(module);
 }
 
@@ -213,7 +213,18 @@ kiln::cpu::compile(ModuleOp module, Stage stage, const CompileOptions &options,
       return failure();
   }
 
-  if (failed(runPipeline(module, options, buildModelToLinalgPipeline)))
+  // The same passes as kiln-cpu-pipeline, in three runs so that the linalg
+  // stage can stop early and the weight order can be read off the entry ABI.
+  kiln::CPUPipelineOptions cpuOptions;
+  if (failed(runPipeline(module, options, [](OpPassManager &pm) {
+        buildModelToLinalgPipeline(pm, kiln::ModelToLinalgPipelineOptions());
+      })))
+    return failure();
+  if (stage == Stage::Linalg)
+    return CompileResult();
+  if (failed(runPipeline(module, options, [](OpPassManager &pm) {
+        pm.addPass(kiln::cpu::createCPUEntryABI());
+      })))
     return failure();
   // The weight order of each entry is fixed now: its `kiln.weight` arguments.
   if (stage == Stage::Package) {
@@ -223,15 +234,15 @@ kiln::cpu::compile(ModuleOp module, Stage stage, const CompileOptions &options,
       nlohmann::json order = nlohmann::json::array();
       for (unsigned i = 0; i < func.getNumArguments(); ++i)
         if (auto name = func.getArgAttrOfType<StringAttr>(
-                i, kiln::model::kWeightArgAttr))
+                i, kiln::cpu::kWeightArgAttr))
           order.push_back(weights->indexOf.lookup(name.getValue()));
       function["weights"] = order;
     }
   }
   CompileResult result;
-  if (stage == Stage::Linalg)
-    return result;
-  if (failed(runPipeline(module, options, buildLinalgToLLVMPipeline)))
+  if (failed(runPipeline(module, options, [&](OpPassManager &pm) {
+        buildCPULoweringPipeline(pm, cpuOptions);
+      })))
     return failure();
   if (stage == Stage::LLVMDialect)
     return result;

@@ -20,87 +20,83 @@ Value floatConstant(OpBuilder &b, Location loc, Type type, double value) {
                                    b.getFloatAttr(type, value));
 }
 
-/// The loop nest of a contraction C[batch..., m, n] += A[..., m, k] * B[..., k, n].
-/// The reduction loop k goes between m and n when B is read along n (rows
-/// of B and C are then walked contiguously in the innermost loop, which LLVM
-/// vectorizes); it goes innermost when B is read along k (B transposed),
-/// making the innermost loop a dot product of two contiguous rows.
-struct ContractionLoops {
-  ContractionLoops(MLIRContext *ctx, int64_t batch, bool reductionInnermost)
-      : batch(batch), reductionInnermost(reductionInnermost) {
-    m = getAffineDimExpr(batch, ctx);
-    n = getAffineDimExpr(reductionInnermost ? batch + 1 : batch + 2, ctx);
-    k = getAffineDimExpr(reductionInnermost ? batch + 2 : batch + 1, ctx);
-  }
-
-  int64_t numLoops() const { return batch + 3; }
-
-  AffineMap outputMap(MLIRContext *ctx) const {
-    SmallVector<AffineExpr> exprs;
-    for (int64_t i = 0; i < batch; ++i)
-      exprs.push_back(getAffineDimExpr(i, ctx));
-    exprs.push_back(m);
-    exprs.push_back(n);
-    return AffineMap::get(numLoops(), 0, exprs, ctx);
-  }
-
-  SmallVector<utils::IteratorType> iterators() const {
-    SmallVector<utils::IteratorType> types(numLoops(),
-                                           utils::IteratorType::parallel);
-    types[reductionInnermost ? batch + 2 : batch + 1] =
-        utils::IteratorType::reduction;
-    return types;
-  }
-
-  int64_t batch;
-  bool reductionInnermost;
-  AffineExpr m, n, k;
-};
-
-/// acc + lhs * rhs on floats or integers. `contract` lets LLVM fuse the
-/// multiply-add into an FMA; an innermost float reduction also needs
-/// `reassoc` to be vectorized.
-Value multiplyAccumulate(OpBuilder &b, Location loc, Value lhs, Value rhs,
-                         Value acc, bool reassociate) {
-  if (isa<FloatType>(acc.getType())) {
-    auto flags = arith::FastMathFlags::contract;
-    if (reassociate)
-      flags = flags | arith::FastMathFlags::reassoc;
-    auto fastmath = arith::FastMathFlagsAttr::get(b.getContext(), flags);
-    Value product = arith::MulFOp::create(b, loc, lhs, rhs, fastmath);
-    return arith::AddFOp::create(b, loc, acc, product, fastmath);
-  }
-  return arith::AddIOp::create(b, loc, acc,
-                               arith::MulIOp::create(b, loc, lhs, rhs));
-}
-
 Value zeroOf(OpBuilder &b, Location loc, Type type) {
   return arith::ConstantOp::create(b, loc, type, b.getZeroAttr(type));
 }
 
-/// A contraction generic over `loops`; `inputMaps` index the two operands.
-Value buildContraction(OpBuilder &b, Location loc, RankedTensorType resultType,
-                       Value init, Value lhs, Value rhs,
-                       const ContractionLoops &loops,
-                       ArrayRef<AffineMap> inputMaps, Value alpha) {
-  SmallVector<AffineMap> maps(inputMaps);
-  maps.push_back(loops.outputMap(b.getContext()));
-  auto generic = linalg::GenericOp::create(
-      b, loc, resultType, ValueRange{lhs, rhs}, init, maps, loops.iterators(),
-      [&](OpBuilder &nb, Location nloc, ValueRange args) {
-        Value product = args[0];
-        if (alpha)
-          product = arith::MulFOp::create(nb, nloc, product, alpha);
-        linalg::YieldOp::create(
-            nb, nloc,
-            multiplyAccumulate(nb, nloc, product, args[1], args[2],
-                               loops.reductionInnermost));
+/// A zero-filled accumulator of `type` whose dynamic dims are `sizes` (all
+/// dims, static ones included, as folded results).
+Value zeroAccumulator(OpBuilder &b, Location loc, RankedTensorType type,
+                      ArrayRef<OpFoldResult> sizes) {
+  Value empty = tensor::EmptyOp::create(b, loc, sizes, type.getElementType());
+  return linalg::FillOp::create(b, loc, zeroOf(b, loc, type.getElementType()),
+                                empty)
+      .getResult(0);
+}
+
+/// The lowering of a contraction names the contraction and nothing else:
+/// linalg.matmul, linalg.batch_matmul, or linalg.contract with projected
+/// permutation maps. Which loop runs innermost, tiling and vectorization are
+/// the target pipeline's choice (kiln-cpu-contraction-loop-order).
+///
+/// `maps` index lhs, rhs and the result over (batch..., m, n, k), the order
+/// linalg's named contractions use. A dim an operand broadcasts is absent from
+/// its map; a unit dim stretched by broadcasting must have been collapsed away
+/// (see dropStretchedDims), since a constant-0 map result would make the op
+/// unrecognizable as a contraction.
+Value buildContraction(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                       RankedTensorType accType, ArrayRef<OpFoldResult> sizes,
+                       ArrayRef<AffineMap> maps) {
+  Value init = zeroAccumulator(b, loc, accType, sizes);
+  MLIRContext *ctx = b.getContext();
+  unsigned rank = accType.getRank();
+  if (rank == 2 && maps[0].getNumResults() == 2 &&
+      maps[1].getNumResults() == 2) {
+    auto matmul = linalg::MatmulOp::create(b, loc, TypeRange{accType},
+                                           ValueRange{lhs, rhs}, init);
+    if (!linalg::MatmulOp::isDefaultIndexingMaps(
+            b.getAffineMapArrayAttr(maps)))
+      matmul.setIndexingMapsAttr(b.getAffineMapArrayAttr(maps));
+    return matmul.getResult(0);
+  }
+  if (rank == 3 && maps == ArrayRef<AffineMap>(
+                              linalg::BatchMatmulOp::getDefaultIndexingMaps(ctx)))
+    return linalg::BatchMatmulOp::create(b, loc, TypeRange{accType},
+                                         ValueRange{lhs, rhs}, init)
+        .getResult(0);
+  return linalg::ContractOp::create(b, loc, TypeRange{accType},
+                                    ValueRange{lhs, rhs}, init,
+                                    b.getAffineMapArrayAttr(maps))
+      .getResult(0);
+}
+
+/// Collapses away the unit dims of `operand` at `positions` (dims that
+/// broadcasting stretches), so that the remaining dims map one to one onto
+/// contraction loops.
+Value dropStretchedDims(OpBuilder &b, Location loc, Value operand,
+                        ArrayRef<int64_t> positions) {
+  if (positions.empty())
+    return operand;
+  auto type = cast<RankedTensorType>(operand.getType());
+  return tensor::CollapseShapeOp::create(
+      b, loc, operand, unitDimGroups(type.getRank(), positions));
+}
+
+/// Converts `value` elementwise to `element` (f32 accumulators back to f16 or
+/// bf16 results).
+Value convertElements(OpBuilder &b, Location loc, Value value, Type element) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getElementType() == element)
+    return value;
+  return buildElementwise(
+      b, loc, type.clone(element), value,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
+        return convertScalar(nb, nloc, args[0], element);
       });
-  return generic.getResult(0);
 }
 
 // matmul: C[b..., m, n] = sum_k A[b..., m, k] * B[b..., k, n], with the batch
-// dims of A and B broadcast to those of C.
+// dims of A and B broadcast to those of C (numpy rules).
 struct MatMulPattern : OpConversionPattern<MatMulOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -108,71 +104,98 @@ struct MatMulPattern : OpConversionPattern<MatMulOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto resultType = cast<RankedTensorType>(op.getType());
+    Type element = resultType.getElementType();
+    auto accType = resultType.clone(accumulatorType(element));
     Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
-    auto lhsType = cast<RankedTensorType>(lhs.getType());
-    auto rhsType = cast<RankedTensorType>(rhs.getType());
-    int64_t rank = resultType.getRank(), batch = rank - 2;
-    MLIRContext *ctx = rewriter.getContext();
-    ContractionLoops loops(ctx, batch, /*reductionInnermost=*/false);
-
-    auto operandMap = [&](RankedTensorType type, AffineExpr row,
-                          AffineExpr col) {
-      SmallVector<AffineExpr> exprs;
-      int64_t offset = batch - (type.getRank() - 2);
-      for (int64_t j = 0; j < type.getRank() - 2; ++j) {
-        bool stretched =
-            type.getDimSize(j) == 1 && resultType.getDimSize(j + offset) != 1;
-        exprs.push_back(stretched ? getAffineConstantExpr(0, ctx)
-                                  : getAffineDimExpr(j + offset, ctx));
-      }
-      exprs.push_back(row);
-      exprs.push_back(col);
-      return AffineMap::get(loops.numLoops(), 0, exprs, ctx);
-    };
-
-    SmallVector<Value> dynSizes = matmulDynamicSizes(rewriter, loc, resultType,
-                                                     lhs, rhs);
-    Value init = buildFilled(rewriter, loc, resultType, dynSizes,
-                             zeroOf(rewriter, loc, resultType.getElementType()));
-    Value result = buildContraction(
-        rewriter, loc, resultType, init, lhs, rhs, loops,
-        {operandMap(lhsType, loops.m, loops.k),
-         operandMap(rhsType, loops.k, loops.n)},
-        Value());
-    rewriter.replaceOp(op, result);
+    int64_t lhsRank = cast<RankedTensorType>(lhs.getType()).getRank();
+    int64_t rhsRank = cast<RankedTensorType>(rhs.getType()).getRank();
+    Value result = rhsRank == 2 && lhsRank > 2
+                       ? rowsTimesMatrix(rewriter, loc, lhs, rhs, accType)
+                       : batched(rewriter, loc, lhs, rhs, accType);
+    rewriter.replaceOp(op, convertElements(rewriter, loc, result, element));
     return success();
   }
 
-  /// Dynamic result dims: batch dims from whichever operand has them dynamic,
-  /// M from the lhs, N from the rhs.
-  static SmallVector<Value> matmulDynamicSizes(OpBuilder &b, Location loc,
-                                               RankedTensorType resultType,
-                                               Value lhs, Value rhs) {
+  /// [..., m, k] x [k, n]: the leading dims of A flatten into the rows of one
+  /// GEMM, the common case of activations times a weight matrix.
+  static Value rowsTimesMatrix(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                               RankedTensorType accType) {
     auto lhsType = cast<RankedTensorType>(lhs.getType());
-    auto rhsType = cast<RankedTensorType>(rhs.getType());
-    int64_t batch = resultType.getRank() - 2;
-    SmallVector<Value> sizes;
-    for (int64_t i = 0; i < batch; ++i) {
-      if (!resultType.isDynamicDim(i))
-        continue;
-      for (auto [value, type] : {std::pair(lhs, lhsType), {rhs, rhsType}}) {
-        int64_t j = i - (batch - (type.getRank() - 2));
-        if (j >= 0 && type.isDynamicDim(j)) {
-          sizes.push_back(tensor::DimOp::create(b, loc, value, j));
-          break;
+    int64_t lhsRank = lhsType.getRank();
+    ReassociationIndices rows =
+        llvm::to_vector(llvm::seq<int64_t>(0, lhsRank - 1));
+    Value flat = tensor::CollapseShapeOp::create(
+        b, loc, lhs, ArrayRef<ReassociationIndices>{rows, {lhsRank - 1}});
+    auto flatType = cast<RankedTensorType>(flat.getType());
+    OpFoldResult n = tensor::getMixedSize(b, loc, rhs, 1);
+    auto flatAcc = RankedTensorType::get(
+        {flatType.getDimSize(0), accType.getDimSize(accType.getRank() - 1)},
+        accType.getElementType());
+    MLIRContext *ctx = b.getContext();
+    Value product = buildContraction(
+        b, loc, flat, rhs, flatAcc,
+        {tensor::getMixedSize(b, loc, flat, 0), n},
+        linalg::MatmulOp::getDefaultIndexingMaps(ctx));
+    SmallVector<OpFoldResult> outShape;
+    for (int64_t i = 0; i < lhsRank - 1; ++i)
+      outShape.push_back(tensor::getMixedSize(b, loc, lhs, i));
+    outShape.push_back(n);
+    return buildExpandShape(b, loc, accType, product,
+                            ArrayRef<ReassociationIndices>{rows, {lhsRank - 1}},
+                            outShape);
+  }
+
+  /// The general case over loops (batch..., m, n, k).
+  static Value batched(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                       RankedTensorType accType) {
+    MLIRContext *ctx = b.getContext();
+    int64_t rank = accType.getRank(), batch = rank - 2;
+    AffineExpr m = b.getAffineDimExpr(batch), n = b.getAffineDimExpr(batch + 1),
+               k = b.getAffineDimExpr(batch + 2);
+    SmallVector<OpFoldResult> sizes(rank);
+    auto operandMap = [&](Value &operand, AffineExpr row, AffineExpr col) {
+      auto type = cast<RankedTensorType>(operand.getType());
+      int64_t offset = batch - (type.getRank() - 2);
+      SmallVector<AffineExpr> exprs;
+      SmallVector<int64_t> stretched;
+      for (int64_t j = 0; j < type.getRank() - 2; ++j) {
+        if (type.getDimSize(j) == 1 && accType.getDimSize(j + offset) != 1) {
+          stretched.push_back(j);
+          continue;
         }
+        exprs.push_back(b.getAffineDimExpr(j + offset));
+        if (!sizes[j + offset])
+          sizes[j + offset] = tensor::getMixedSize(b, loc, operand, j);
       }
-    }
-    if (resultType.isDynamicDim(batch))
-      sizes.push_back(dimValue(b, loc, lhs, lhsType.getRank() - 2));
-    if (resultType.isDynamicDim(batch + 1))
-      sizes.push_back(dimValue(b, loc, rhs, rhsType.getRank() - 1));
-    return sizes;
+      exprs.push_back(row);
+      exprs.push_back(col);
+      operand = dropStretchedDims(b, loc, operand, stretched);
+      return AffineMap::get(rank + 1, 0, exprs, ctx);
+    };
+    int64_t lhsRank = cast<RankedTensorType>(lhs.getType()).getRank();
+    int64_t rhsRank = cast<RankedTensorType>(rhs.getType()).getRank();
+    sizes[batch] = tensor::getMixedSize(b, loc, lhs, lhsRank - 2);
+    sizes[batch + 1] = tensor::getMixedSize(b, loc, rhs, rhsRank - 1);
+    AffineMap lhsMap = operandMap(lhs, m, k);
+    AffineMap rhsMap = operandMap(rhs, k, n);
+    // A batch dim every operand stretches is 1.
+    for (OpFoldResult &size : sizes)
+      if (!size)
+        size = b.getIndexAttr(1);
+    SmallVector<AffineExpr> outExprs;
+    for (int64_t i = 0; i < rank; ++i)
+      outExprs.push_back(b.getAffineDimExpr(i));
+    AffineMap outMap = AffineMap::get(rank + 1, 0, outExprs, ctx);
+    return buildContraction(b, loc, lhs, rhs, accType, sizes,
+                            {lhsMap, rhsMap, outMap});
   }
 };
 
 // gemm: Y[m, n] = alpha * sum_k A'[m, k] * B'[k, n] + beta * C[m, n], where
-// A' and B' are A and B optionally transposed and C broadcasts to [M, N].
+// A' and B' are A and B optionally transposed and C broadcasts to [M, N]. The
+// product is a plain linalg.matmul (transposes as its indexing maps); alpha
+// and beta scale in a separate elementwise op, which elementwise fusion
+// merges with the add of C.
 struct GemmPattern : OpConversionPattern<GemmOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -181,59 +204,64 @@ struct GemmPattern : OpConversionPattern<GemmOp> {
     Location loc = op.getLoc();
     auto resultType = cast<RankedTensorType>(op.getType());
     Type element = resultType.getElementType();
+    auto accType = resultType.clone(accumulatorType(element));
     MLIRContext *ctx = rewriter.getContext();
-    ContractionLoops loops(ctx, /*batch=*/0,
-                           /*reductionInnermost=*/op.getTransB());
-    AffineExpr m = loops.m, n = loops.n, k = loops.k;
-    AffineMap aMap = AffineMap::get(3, 0, op.getTransA()
-                                              ? ArrayRef<AffineExpr>{k, m}
-                                              : ArrayRef<AffineExpr>{m, k},
-                                    ctx);
-    AffineMap bMap = AffineMap::get(3, 0, op.getTransB()
-                                              ? ArrayRef<AffineExpr>{n, k}
-                                              : ArrayRef<AffineExpr>{k, n},
-                                    ctx);
-    SmallVector<Value> sizes;
-    if (resultType.isDynamicDim(0))
-      sizes.push_back(
-          dimValue(rewriter, loc, adaptor.getA(), op.getTransA() ? 1 : 0));
-    if (resultType.isDynamicDim(1))
-      sizes.push_back(
-          dimValue(rewriter, loc, adaptor.getB(), op.getTransB() ? 0 : 1));
+    AffineExpr m = rewriter.getAffineDimExpr(0),
+               n = rewriter.getAffineDimExpr(1),
+               k = rewriter.getAffineDimExpr(2);
+    bool transA = op.getTransA(), transB = op.getTransB();
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(3, 0, transA ? ArrayRef<AffineExpr>{k, m}
+                                    : ArrayRef<AffineExpr>{m, k}, ctx),
+        AffineMap::get(3, 0, transB ? ArrayRef<AffineExpr>{n, k}
+                                    : ArrayRef<AffineExpr>{k, n}, ctx),
+        AffineMap::get(3, 0, {m, n}, ctx)};
+    Value a = adaptor.getA(), b = adaptor.getB();
+    SmallVector<OpFoldResult> sizes = {
+        tensor::getMixedSize(rewriter, loc, a, transA ? 1 : 0),
+        tensor::getMixedSize(rewriter, loc, b, transB ? 0 : 1)};
+    Value result = buildContraction(rewriter, loc, a, b, accType, sizes, maps);
+    result = convertElements(rewriter, loc, result, element);
 
-    Value init = buildFilled(rewriter, loc, resultType, sizes,
-                             zeroOf(rewriter, loc, element));
     float alpha = op.getAlpha().convertToFloat();
-    Value alphaValue =
-        alpha == 1.0f ? Value() : floatConstant(rewriter, loc, element, alpha);
-    Value result = buildContraction(rewriter, loc, resultType, init,
-                                    adaptor.getA(), adaptor.getB(), loops,
-                                    {aMap, bMap}, alphaValue);
-    if (Value c = adaptor.getC()) {
-      // A separate elementwise add keeps C's broadcast simple; linalg's
-      // elementwise fusion folds it into the consumer anyway.
-      float beta = op.getBeta().convertToFloat();
-      Value betaValue = floatConstant(rewriter, loc, element, beta);
-      result = buildElementwise(
-          rewriter, loc, resultType, {result, c},
-          [&](OpBuilder &b, Location nloc, ValueRange args) -> Value {
-            Value scaled = beta == 1.0f ? args[1]
-                                        : (Value)arith::MulFOp::create(
-                                              b, nloc, args[1], betaValue);
-            return arith::AddFOp::create(b, nloc, args[0], scaled);
-          });
+    float beta = op.getBeta().convertToFloat();
+    Value c = adaptor.getC();
+    if (alpha == 1.0f && !c) {
+      rewriter.replaceOp(op, result);
+      return success();
     }
+    Value alphaValue = floatConstant(rewriter, loc, element, alpha);
+    Value betaValue = floatConstant(rewriter, loc, element, beta);
+    SmallVector<Value> operands = {result};
+    if (c)
+      operands.push_back(c);
+    result = buildElementwise(
+        rewriter, loc, resultType, operands,
+        [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
+          Value y = args[0];
+          if (alpha != 1.0f)
+            y = arith::MulFOp::create(nb, nloc, y, alphaValue);
+          if (args.size() < 2)
+            return y;
+          Value scaled = beta == 1.0f ? args[1]
+                                      : (Value)arith::MulFOp::create(
+                                            nb, nloc, args[1], betaValue);
+          return arith::AddFOp::create(nb, nloc, y, scaled);
+        });
     rewriter.replaceOp(op, result);
     return success();
   }
 };
 
 /// Reduces `input` over `axes` (sorted, non-empty) into a tensor without the
-/// reduced dims, starting from `identity` and combining with `combine`.
+/// reduced dims, starting from `identity` and combining with `combine`. The
+/// result has the identity's element type; input elements are converted to it
+/// first (16-bit floats accumulate in f32).
 Value buildReduction(OpBuilder &b, Location loc, Value input,
                      ArrayRef<int64_t> axes, Value identity,
                      ScalarBuilder combine) {
   auto type = cast<RankedTensorType>(input.getType());
+  Type acc = identity.getType();
   SmallVector<int64_t> shape;
   SmallVector<Value> sizes;
   SmallVector<AffineExpr> outExprs;
@@ -249,7 +277,7 @@ Value buildReduction(OpBuilder &b, Location loc, Value input,
     if (type.isDynamicDim(i))
       sizes.push_back(tensor::DimOp::create(b, loc, input, i));
   }
-  auto resultType = type.clone(shape);
+  auto resultType = RankedTensorType::get(shape, acc);
   Value init = buildFilled(b, loc, resultType, sizes, identity);
   SmallVector<AffineMap> maps = {
       b.getMultiDimIdentityMap(type.getRank()),
@@ -257,33 +285,11 @@ Value buildReduction(OpBuilder &b, Location loc, Value input,
   auto generic = linalg::GenericOp::create(
       b, loc, resultType, input, init, maps, iterators,
       [&](OpBuilder &nb, Location nloc, ValueRange args) {
-        linalg::YieldOp::create(nb, nloc, combine(nb, nloc, args));
+        Value element = convertScalar(nb, nloc, args[0], acc);
+        linalg::YieldOp::create(nb, nloc,
+                                combine(nb, nloc, {element, args[1]}));
       });
   return generic.getResult(0);
-}
-
-/// Reshapes a reduction result (reduced dims dropped) to `keptType`, which
-/// has the reduced dims as size 1: each kept dim takes the unit dims after it,
-/// leading unit dims join the first group.
-Value expandToKeptDims(OpBuilder &b, Location loc, Value reduced,
-                       RankedTensorType keptType, ArrayRef<int64_t> axes) {
-  SmallVector<ReassociationIndices> groups;
-  SmallVector<int64_t> leading;
-  for (int64_t i = 0; i < keptType.getRank(); ++i) {
-    if (llvm::is_contained(axes, i)) {
-      if (groups.empty())
-        leading.push_back(i);
-      else
-        groups.back().push_back(i);
-      continue;
-    }
-    groups.emplace_back(leading.begin(), leading.end());
-    groups.back().push_back(i);
-    leading.clear();
-  }
-  if (!groups.empty() && !leading.empty())
-    groups.front().append(leading.begin(), leading.end());
-  return tensor::ExpandShapeOp::create(b, loc, keptType, reduced, groups);
 }
 
 Value combineSum(OpBuilder &b, Location loc, ValueRange a) {
@@ -308,6 +314,26 @@ Value lowestOf(OpBuilder &b, Location loc, Type type) {
                                  type.getIntOrFloatBitWidth())));
 }
 
+/// sum / count for ReduceMean, in the accumulator type `acc`.
+Value divideByCount(OpBuilder &b, Location loc, Value sum, Value input,
+                    ArrayRef<int64_t> axes) {
+  Type acc = cast<RankedTensorType>(sum.getType()).getElementType();
+  Value count = arith::ConstantIndexOp::create(b, loc, 1);
+  for (int64_t axis : axes)
+    count = arith::MulIOp::create(b, loc, count, dimValue(b, loc, input, axis));
+  Value countInt = arith::IndexCastOp::create(b, loc, b.getI64Type(), count);
+  Value divisor = isa<FloatType>(acc)
+                      ? (Value)arith::SIToFPOp::create(b, loc, acc, countInt)
+                      : convertScalar(b, loc, countInt, acc);
+  return buildElementwise(
+      b, loc, cast<RankedTensorType>(sum.getType()), sum,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
+        if (isa<FloatType>(acc))
+          return arith::DivFOp::create(nb, nloc, args[0], divisor);
+        return arith::DivSIOp::create(nb, nloc, args[0], divisor);
+      });
+}
+
 template <typename OpTy>
 struct ReducePattern : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
@@ -323,44 +349,35 @@ struct ReducePattern : OpConversionPattern<OpTy> {
       axes = llvm::to_vector(llvm::seq<int64_t>(0, inputType.getRank()));
     llvm::sort(axes);
 
-    bool isMax = std::is_same_v<OpTy, ReduceMaxOp>;
-    Value identity = isMax ? lowestOf(rewriter, loc, element)
-                           : zeroOf(rewriter, loc, element);
+    constexpr bool isMax = std::is_same_v<OpTy, ReduceMaxOp>;
+    constexpr bool isMean = std::is_same_v<OpTy, ReduceMeanOp>;
+    // max is exact in any type. Sums of 16-bit floats accumulate in f32; a
+    // mean of narrow integers sums in i64, so that the sum cannot wrap before
+    // the division brings it back into range.
+    Type acc = element;
+    if (!isMax)
+      acc = accumulatorType(element);
+    if (isMean && isa<IntegerType>(element))
+      acc = rewriter.getI64Type();
+    Value identity = isMax ? lowestOf(rewriter, loc, acc)
+                           : zeroOf(rewriter, loc, acc);
     Value reduced = buildReduction(rewriter, loc, input, axes, identity,
                                    isMax ? combineMax : combineSum);
-    if (std::is_same_v<OpTy, ReduceMeanOp>) {
-      // mean = sum / (product of the reduced dims)
-      Value count = arith::ConstantIndexOp::create(rewriter, loc, 1);
-      for (int64_t axis : axes)
-        count = arith::MulIOp::create(rewriter, loc, count,
-                                      dimValue(rewriter, loc, input, axis));
-      Value countInt = arith::IndexCastOp::create(
-          rewriter, loc, rewriter.getI64Type(), count);
-      Value divisor =
-          isa<FloatType>(element)
-              ? (Value)arith::SIToFPOp::create(rewriter, loc, element,
-                                               countInt)
-              : arith::TruncIOp::create(rewriter, loc, element, countInt);
-      if (element.isInteger(64))
-        divisor = countInt;
-      reduced = buildElementwise(
-          rewriter, loc, cast<RankedTensorType>(reduced.getType()), reduced,
-          [&](OpBuilder &b, Location nloc, ValueRange args) -> Value {
-            if (isa<FloatType>(element))
-              return arith::DivFOp::create(b, nloc, args[0], divisor);
-            return arith::DivSIOp::create(b, nloc, args[0], divisor);
-          });
-    }
+    if (isMean)
+      reduced = divideByCount(rewriter, loc, reduced, input, axes);
+    reduced = convertElements(rewriter, loc, reduced, element);
     if (op.getKeepdims())
-      reduced = expandToKeptDims(rewriter, loc, reduced,
-                                 cast<RankedTensorType>(op.getType()), axes);
+      reduced = tensor::ExpandShapeOp::create(
+          rewriter, loc, op.getType(), reduced,
+          unitDimGroups(inputType.getRank(), axes));
     rewriter.replaceOp(op, reduced);
     return success();
   }
 };
 
-// softmax(x)_i = exp(x_i - max(x)) / sum_j exp(x_j - max(x)) along `axis`;
-// subtracting the max keeps exp from overflowing.
+// softmax is linalg.softmax; the target pipeline decomposes it (max, exp of
+// the difference, sum, divide) through its AggregatedOpInterface. 16-bit
+// floats compute in f32, so that the sum of exponentials keeps its precision.
 struct SoftmaxPattern : OpConversionPattern<SoftmaxOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -370,48 +387,19 @@ struct SoftmaxPattern : OpConversionPattern<SoftmaxOp> {
     Value input = adaptor.getInput();
     auto type = cast<RankedTensorType>(input.getType());
     Type element = type.getElementType();
-    int64_t axis = op.getAxis();
-    Value max = buildReduction(rewriter, loc, input, {axis},
-                               lowestOf(rewriter, loc, element), combineMax);
-    Value exps = broadcastAlongAxis(
-        rewriter, loc, type, input, max, axis,
-        [](OpBuilder &b, Location l, ValueRange a) -> Value {
-          return math::ExpOp::create(b, l,
-                                     arith::SubFOp::create(b, l, a[0], a[1]));
-        });
-    Value sum = buildReduction(rewriter, loc, exps, {axis},
-                               zeroOf(rewriter, loc, element), combineSum);
-    Value result = broadcastAlongAxis(
-        rewriter, loc, type, exps, sum, axis,
-        [](OpBuilder &b, Location l, ValueRange a) -> Value {
-          return arith::DivFOp::create(b, l, a[0], a[1]);
-        });
-    rewriter.replaceOp(op, result);
-    return success();
-  }
-
-  /// f(full[i], reduced[i without axis]) over the full shape.
-  static Value broadcastAlongAxis(OpBuilder &b, Location loc,
-                                  RankedTensorType type, Value full,
-                                  Value reduced, int64_t axis,
-                                  ScalarBuilder body) {
+    Type acc = accumulatorType(element);
+    input = convertElements(rewriter, loc, input, acc);
     SmallVector<Value> sizes;
     for (int64_t i = 0; i < type.getRank(); ++i)
       if (type.isDynamicDim(i))
-        sizes.push_back(tensor::DimOp::create(b, loc, full, i));
-    Value empty = tensor::EmptyOp::create(b, loc, type.getShape(),
-                                          type.getElementType(), sizes);
-    AffineMap id = b.getMultiDimIdentityMap(type.getRank());
-    SmallVector<AffineMap> maps = {id, id.dropResult(axis), id};
-    SmallVector<utils::IteratorType> iterators(type.getRank(),
-                                               utils::IteratorType::parallel);
-    auto generic = linalg::GenericOp::create(
-        b, loc, type, ValueRange{full, reduced}, empty, maps, iterators,
-        [&](OpBuilder &nb, Location nloc, ValueRange args) {
-          linalg::YieldOp::create(nb, nloc,
-                                  body(nb, nloc, args.take_front(2)));
-        });
-    return generic.getResult(0);
+        sizes.push_back(tensor::DimOp::create(rewriter, loc, input, i));
+    Value empty =
+        tensor::EmptyOp::create(rewriter, loc, type.getShape(), acc, sizes);
+    Value result = linalg::SoftmaxOp::create(rewriter, loc, type.clone(acc),
+                                             input, empty, (uint64_t)op.getAxis())
+                       .getResult()[0];
+    rewriter.replaceOp(op, convertElements(rewriter, loc, result, element));
+    return success();
   }
 };
 

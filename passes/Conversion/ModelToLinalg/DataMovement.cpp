@@ -8,6 +8,7 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 using namespace mlir;
@@ -59,9 +60,45 @@ struct TransposePattern : OpConversionPattern<TransposeOp> {
   }
 };
 
+/// `input` with the same elements in row-major order as `resultType`, whose
+/// dims are `sizes`: one collapse_shape or expand_shape when the two shapes
+/// group into each other, else a collapse to 1-D followed by an expand.
+Value reshapeRowMajor(OpBuilder &b, Location loc, Value input,
+                      RankedTensorType resultType,
+                      ArrayRef<OpFoldResult> sizes) {
+  auto inputType = cast<RankedTensorType>(input.getType());
+  int64_t inRank = inputType.getRank(), outRank = resultType.getRank();
+  auto castTo = [&](Value v, RankedTensorType type) -> Value {
+    return v.getType() == type ? v : tensor::CastOp::create(b, loc, type, v);
+  };
+  if (auto groups = getReassociationIndicesForReshape(inputType, resultType)) {
+    if (outRank < inRank)
+      return tensor::CollapseShapeOp::create(b, loc, resultType, input,
+                                             *groups);
+    if (outRank > inRank)
+      return buildExpandShape(b, loc, resultType, input, *groups, sizes);
+    return castTo(input, resultType);
+  }
+  Value flat = input;
+  if (inRank != 1) {
+    SmallVector<ReassociationIndices> all;
+    if (inRank > 1)
+      all.push_back(llvm::to_vector(llvm::seq<int64_t>(0, inRank)));
+    flat = tensor::CollapseShapeOp::create(b, loc, input, all);
+  }
+  if (outRank == 1)
+    return castTo(flat, resultType);
+  SmallVector<ReassociationIndices> all;
+  if (outRank > 0)
+    all.push_back(llvm::to_vector(llvm::seq<int64_t>(0, outRank)));
+  if (outRank == 0)
+    return tensor::CollapseShapeOp::create(b, loc, resultType, flat, all);
+  return buildExpandShape(b, loc, resultType, flat, all, sizes);
+}
+
 // reshape: the row-major element order is kept, so a reshape is a
-// tensor.reshape to the resolved shape (0 copies an input dim, -1 takes the
-// remaining element count).
+// collapse_shape / expand_shape to the resolved shape (0 copies an input dim,
+// -1 takes the remaining element count).
 struct ReshapePattern : OpConversionPattern<ReshapeOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -75,33 +112,33 @@ struct ReshapePattern : OpConversionPattern<ReshapeOp> {
       rewriter.replaceOp(op, input);
       return success();
     }
-    SmallVector<Value> dims;
+    SmallVector<OpFoldResult> dims;
     Value known = indexConstant(rewriter, loc, 1);
     int64_t inferredAt = -1;
     for (auto [i, d] : llvm::enumerate(op.getShape())) {
-      Value dim;
+      OpFoldResult dim;
       if (!resultType.isDynamicDim(i))
-        dim = indexConstant(rewriter, loc, resultType.getDimSize(i));
+        dim = rewriter.getIndexAttr(resultType.getDimSize(i));
       else if (d == 0)
-        dim = tensor::DimOp::create(rewriter, loc, input, i);
+        dim = tensor::DimOp::create(rewriter, loc, input, i).getResult();
       else
         inferredAt = i;
       dims.push_back(dim);
       if (dim)
-        known = arith::MulIOp::create(rewriter, loc, known, dim);
+        known = arith::MulIOp::create(
+            rewriter, loc, known,
+            getValueOrCreateConstantIndexOp(rewriter, loc, dim));
     }
     if (inferredAt >= 0) {
       Value total = indexConstant(rewriter, loc, 1);
       for (int64_t i = 0; i < inputType.getRank(); ++i)
         total = arith::MulIOp::create(rewriter, loc, total,
                                       dimValue(rewriter, loc, input, i));
-      dims[inferredAt] = arith::DivUIOp::create(rewriter, loc, total, known);
+      dims[inferredAt] =
+          arith::DivUIOp::create(rewriter, loc, total, known).getResult();
     }
-    SmallVector<Value> asI64;
-    for (Value d : dims)
-      asI64.push_back(arith::IndexCastOp::create(rewriter, loc,
-                                                 rewriter.getI64Type(), d));
-    replaceWithReshape(rewriter, op, input, asI64);
+    rewriter.replaceOp(op,
+                       reshapeRowMajor(rewriter, loc, input, resultType, dims));
     return success();
   }
 };
@@ -174,29 +211,6 @@ struct DynamicReshapePattern : OpConversionPattern<DynamicReshapeOp> {
     return success();
   }
 };
-
-/// Groups the dims of the larger-rank side of a unit-dim insertion/removal:
-/// each non-unit dim takes the unit dims that follow it, leading unit dims
-/// join the first group.
-SmallVector<ReassociationIndices> unitDimGroups(int64_t largeRank,
-                                                ArrayRef<int64_t> unitDims) {
-  SmallVector<ReassociationIndices> groups;
-  ReassociationIndices leading;
-  for (int64_t i = 0; i < largeRank; ++i) {
-    if (llvm::is_contained(unitDims, i)) {
-      (groups.empty() ? leading : groups.back()).push_back(i);
-      continue;
-    }
-    groups.push_back(leading);
-    groups.back().push_back(i);
-    leading.clear();
-  }
-  if (!groups.empty())
-    groups.front().append(leading.begin(), leading.end());
-  for (ReassociationIndices &g : groups)
-    llvm::sort(g);
-  return groups;
-}
 
 struct UnsqueezePattern : OpConversionPattern<UnsqueezeOp> {
   using OpConversionPattern::OpConversionPattern;

@@ -121,38 +121,6 @@ Value scalarOf(WhereOp, OpBuilder &b, Location loc, ValueRange a) {
   return arith::SelectOp::create(b, loc, a[0], a[1], a[2]);
 }
 
-/// Converts one scalar between element types with ONNX Cast semantics.
-Value castScalar(OpBuilder &b, Location loc, Value x, Type to) {
-  Type from = x.getType();
-  if (from == to)
-    return x;
-  auto fromInt = dyn_cast<IntegerType>(from);
-  auto toInt = dyn_cast<IntegerType>(to);
-  if (toInt && toInt.getWidth() == 1) {
-    Value zero = constantLike(b, loc, x, 0);
-    return fromInt ? (Value)arith::CmpIOp::create(
-                         b, loc, arith::CmpIPredicate::ne, x, zero)
-                   : arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE,
-                                           x, zero);
-  }
-  if (fromInt && toInt) {
-    if (fromInt.getWidth() < toInt.getWidth())
-      return fromInt.getWidth() == 1
-                 ? (Value)arith::ExtUIOp::create(b, loc, to, x)
-                 : arith::ExtSIOp::create(b, loc, to, x);
-    return arith::TruncIOp::create(b, loc, to, x);
-  }
-  if (fromInt)
-    return fromInt.getWidth() == 1
-               ? (Value)arith::UIToFPOp::create(b, loc, to, x)
-               : arith::SIToFPOp::create(b, loc, to, x);
-  if (toInt)
-    return arith::FPToSIOp::create(b, loc, to, x);
-  if (from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth())
-    return arith::ExtFOp::create(b, loc, to, x);
-  return arith::TruncFOp::create(b, loc, to, x);
-}
-
 //===----------------------------------------------------------------------===//
 // Patterns
 //===----------------------------------------------------------------------===//
@@ -184,15 +152,15 @@ struct CastPattern : OpConversionPattern<CastOp> {
     Value result = buildElementwise(
         rewriter, op.getLoc(), op.getType(), adaptor.getInput(),
         [&](OpBuilder &b, Location loc, ValueRange args) {
-          return castScalar(b, loc, args[0], to);
+          return convertScalar(b, loc, args[0], to);
         });
     rewriter.replaceOp(op, result);
     return success();
   }
 };
 
-/// Constants (and weights left in private functions, which have no runtime
-/// ABI) become arith.constant.
+/// Constants become arith.constant. (Weights stay `model.weight`: how code
+/// reaches them is the target's entry ABI, e.g. kiln-cpu-entry-abi.)
 template <typename OpTy>
 struct ConstantPattern : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
@@ -220,6 +188,6 @@ void kiln::model_to_linalg::populateElementwisePatterns(
                ElementwisePattern<ExpOp>, ElementwisePattern<LogOp>,
                ElementwisePattern<SqrtOp>, ElementwisePattern<ReciprocalOp>,
                ElementwisePattern<WhereOp>, CastPattern,
-               ConstantPattern<ConstantOp>, ConstantPattern<WeightOp>>(
+               ConstantPattern<ConstantOp>>(
       patterns.getContext());
 }

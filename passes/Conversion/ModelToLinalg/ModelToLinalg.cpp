@@ -5,6 +5,7 @@
 #include "dialects/Model/IR/ModelOps.h"
 #include "passes/Conversion/Passes.h"
 
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -17,6 +18,95 @@ namespace kiln {
 using namespace mlir;
 
 namespace kiln::model_to_linalg {
+
+Type accumulatorType(Type element) {
+  if (element.isF16() || element.isBF16())
+    return Float32Type::get(element.getContext());
+  return element;
+}
+
+Value convertScalar(OpBuilder &b, Location loc, Value x, Type to) {
+  Type from = x.getType();
+  if (from == to)
+    return x;
+  auto fromInt = dyn_cast<IntegerType>(from);
+  auto toInt = dyn_cast<IntegerType>(to);
+  if (toInt && toInt.getWidth() == 1) {
+    Value zero = arith::ConstantOp::create(b, loc, from, b.getZeroAttr(from));
+    return fromInt ? (Value)arith::CmpIOp::create(
+                         b, loc, arith::CmpIPredicate::ne, x, zero)
+                   : arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE,
+                                           x, zero);
+  }
+  if (fromInt && toInt) {
+    if (fromInt.getWidth() < toInt.getWidth())
+      return fromInt.getWidth() == 1
+                 ? (Value)arith::ExtUIOp::create(b, loc, to, x)
+                 : arith::ExtSIOp::create(b, loc, to, x);
+    return arith::TruncIOp::create(b, loc, to, x);
+  }
+  if (fromInt)
+    return fromInt.getWidth() == 1
+               ? (Value)arith::UIToFPOp::create(b, loc, to, x)
+               : arith::SIToFPOp::create(b, loc, to, x);
+  if (toInt)
+    return arith::FPToSIOp::create(b, loc, to, x);
+  unsigned fromWidth = from.getIntOrFloatBitWidth(),
+           toWidth = to.getIntOrFloatBitWidth();
+  if (fromWidth < toWidth)
+    return arith::ExtFOp::create(b, loc, to, x);
+  if (fromWidth > toWidth)
+    return arith::TruncFOp::create(b, loc, to, x);
+  // f16 <-> bf16: same width, different formats; every value of either is
+  // exact in f32.
+  Value wide = arith::ExtFOp::create(b, loc, Float32Type::get(b.getContext()), x);
+  return arith::TruncFOp::create(b, loc, to, wide);
+}
+
+SmallVector<ReassociationIndices> unitDimGroups(int64_t largeRank,
+                                                ArrayRef<int64_t> unitDims) {
+  SmallVector<ReassociationIndices> groups;
+  ReassociationIndices leading;
+  for (int64_t i = 0; i < largeRank; ++i) {
+    if (llvm::is_contained(unitDims, i)) {
+      (groups.empty() ? leading : groups.back()).push_back(i);
+      continue;
+    }
+    groups.push_back(leading);
+    groups.back().push_back(i);
+    leading.clear();
+  }
+  if (!groups.empty())
+    groups.front().append(leading.begin(), leading.end());
+  for (ReassociationIndices &g : groups)
+    llvm::sort(g);
+  return groups;
+}
+
+Value buildExpandShape(OpBuilder &b, Location loc, RankedTensorType resultType,
+                       Value source, ArrayRef<ReassociationIndices> groups,
+                       ArrayRef<OpFoldResult> sizes) {
+  // MLIR 22's expand-strided-metadata crashes on a memref.expand_shape group
+  // with two dynamic sizes (the stride of the group's outer dims is computed
+  // from a null fold result); tensor.reshape avoids that pattern.
+  bool twoDynamicInOneGroup = llvm::any_of(groups, [&](const auto &group) {
+    return llvm::count_if(group, [&](int64_t d) {
+             return resultType.isDynamicDim(d);
+           }) > 1;
+  });
+  if (!twoDynamicInOneGroup)
+    return tensor::ExpandShapeOp::create(b, loc, resultType, source, groups,
+                                         sizes);
+  SmallVector<Value> dims;
+  for (OpFoldResult size : sizes)
+    dims.push_back(arith::IndexCastOp::create(
+        b, loc, b.getI64Type(),
+        getValueOrCreateConstantIndexOp(b, loc, size)));
+  Value shape = tensor::FromElementsOp::create(
+      b, loc, RankedTensorType::get({(int64_t)dims.size()}, b.getI64Type()),
+      dims);
+  return tensor::ReshapeOp::create(b, loc, resultType, source, shape);
+}
 
 Value dimValue(OpBuilder &b, Location loc, Value value, int64_t dim) {
   auto type = cast<RankedTensorType>(value.getType());
@@ -121,6 +211,9 @@ struct ConvertModelToLinalgPass
       return signalPassFailure();
     ConversionTarget target(*ctx);
     target.addIllegalDialect<kiln::model::ModelDialect>();
+    // Weights are target business: each target's entry ABI decides how its
+    // code reaches them (arguments into the mapped package on the CPU).
+    target.addLegalOp<kiln::model::WeightOp>();
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
                            math::MathDialect, tensor::TensorDialect,
                            func::FuncDialect>();

@@ -2,6 +2,7 @@
 #ifndef KILN_PASSES_CONVERSION_MODELTOLINALG_H
 #define KILN_PASSES_CONVERSION_MODELTOLINALG_H
 
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/PatternMatch.h"
@@ -45,6 +46,31 @@ mlir::Value buildElementwise(mlir::OpBuilder &b, mlir::Location loc,
 mlir::Value buildFilled(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::RankedTensorType type,
                         mlir::ValueRange dynamicSizes, mlir::Value value);
+
+/// The element type a contraction or a sum over `element` accumulates in:
+/// f32 for f16 and bf16, `element` itself otherwise.
+mlir::Type accumulatorType(mlir::Type element);
+
+/// Converts the scalar `x` to `to` with ONNX Cast semantics (float <-> int
+/// truncates toward zero, to bool compares with 0, f16 <-> bf16 through f32).
+mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                          mlir::Type to);
+
+/// Groups the dims of the larger-rank side of a unit-dim insertion or removal
+/// (the reassociation of the expand_shape / collapse_shape between them): each
+/// other dim takes the unit dims that follow it, leading unit dims join the
+/// first group. With every dim a unit dim, the groups are empty (rank 0).
+llvm::SmallVector<mlir::ReassociationIndices>
+unitDimGroups(int64_t largeRank, llvm::ArrayRef<int64_t> unitDims);
+
+/// `tensor.expand_shape` of `source` into `resultType` whose dims are `sizes`,
+/// or a `tensor.reshape` where the expand would hit an upstream bug (two
+/// dynamic dims in one group). The one way lowerings expand shapes.
+mlir::Value buildExpandShape(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::RankedTensorType resultType,
+                             mlir::Value source,
+                             llvm::ArrayRef<mlir::ReassociationIndices> groups,
+                             llvm::ArrayRef<mlir::OpFoldResult> sizes);
 
 /// The dim `dim` of `value` as an index value (constant when static).
 mlir::Value dimValue(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,

@@ -1,30 +1,44 @@
-//===- OutlineWeights.cpp - Weights become entry arguments ----------------===//
+//===- EntryABI.cpp - The CPU entry ABI: weights become entry arguments ---===//
 #include "dialects/Model/IR/ModelOps.h"
-#include "dialects/Model/Transforms/Passes.h"
+#include "passes/CPU/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringMap.h"
 
-namespace kiln::model {
-#define GEN_PASS_DEF_OUTLINEWEIGHTS
-#include "dialects/Model/Transforms/Passes.h.inc"
-} // namespace kiln::model
+namespace kiln::cpu {
+#define GEN_PASS_DEF_CPUENTRYABI
+#include "passes/CPU/Passes.h.inc"
+} // namespace kiln::cpu
 
 using namespace mlir;
 
 namespace {
 
-struct OutlineWeightsPass
-    : kiln::model::impl::OutlineWeightsBase<OutlineWeightsPass> {
+struct CPUEntryABIPass : kiln::cpu::impl::CPUEntryABIBase<CPUEntryABIPass> {
   void runOnOperation() override {
     for (auto func : getOperation().getOps<func::FuncOp>()) {
-      if (!func.isPublic() || func.isExternal())
+      if (func.isExternal())
         continue;
+      if (!func.isPublic()) {
+        inlineWeights(func);
+        continue;
+      }
       if (failed(outline(func)))
         return signalPassFailure();
     }
+  }
+
+  static void inlineWeights(func::FuncOp func) {
+    func.walk([](kiln::model::WeightOp op) {
+      OpBuilder b(op);
+      auto constant = arith::ConstantOp::create(
+          b, op.getLoc(), cast<TypedAttr>(op.getValue()));
+      op.replaceAllUsesWith(constant.getResult());
+      op.erase();
+    });
   }
 
   LogicalResult outline(func::FuncOp func) {
@@ -44,7 +58,7 @@ struct OutlineWeightsPass
       if (inserted) {
         unsigned index = func.getNumArguments();
         DictionaryAttr attrs = b.getDictionaryAttr(
-            {readOnly, b.getNamedAttr(kiln::model::kWeightArgAttr,
+            {readOnly, b.getNamedAttr(kiln::cpu::kWeightArgAttr,
                                       op.getNameAttr())});
         if (failed(func.insertArgument(index, op.getType(), attrs,
                                        op.getLoc())))

@@ -1,4 +1,4 @@
-// RUN: kiln-opt %s --split-input-file --kiln-outline-weights --verify-diagnostics | FileCheck %s
+// RUN: kiln-opt %s --split-input-file --kiln-cpu-entry-abi --verify-diagnostics | FileCheck %s
 
 /// Weights become trailing read-only arguments named by `kiln.weight`; a
 /// weight used twice shares one argument; inputs become read-only too.
@@ -24,10 +24,11 @@ func.func @main(%x: tensor<4x16xf32>) -> tensor<4x8xf32> {
 
 // -----
 
-/// Private functions have no runtime ABI: their weights stay.
+/// Private functions have no runtime ABI: their weights become constants.
 // CHECK-LABEL: func private @helper
 // CHECK-NOT: llvm.emit_c_interface
-// CHECK: model.weight "w"
+// CHECK: arith.constant dense<1.000000e+00> : tensor<2xf32>
+// CHECK-NOT: model.weight
 func.func private @helper() -> tensor<2xf32> {
   %w = model.weight "w" dense<1.0> : tensor<2xf32>
   return %w : tensor<2xf32>
