@@ -72,6 +72,16 @@ struct CPUEntryABIPass : kiln::cpu::impl::CPUEntryABIBase<CPUEntryABIPass> {
       op.replaceAllUsesWith(it->second);
       op.erase();
     }
+    // The signature (names, symbolic dims) was read into the package's
+    // manifest before lowering; the code's ABI does not carry it.
+    for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+      func.removeArgAttr(i, kiln::model::kNameAttr);
+      func.removeArgAttr(i, kiln::model::kDimsAttr);
+    }
+    for (unsigned i = 0; i < func.getNumResults(); ++i) {
+      func.removeResultAttr(i, StringAttr::get(ctx, kiln::model::kNameAttr));
+      func.removeResultAttr(i, StringAttr::get(ctx, kiln::model::kDimsAttr));
+    }
     func->setAttr("llvm.emit_c_interface", UnitAttr::get(ctx));
     return success();
   }

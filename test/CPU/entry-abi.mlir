@@ -42,3 +42,15 @@ func.func @conflicting_types() -> (tensor<2xf32>, tensor<3xf32>) {
   %b = model.weight "w" dense<1.0> : tensor<3xf32>
   return %a, %b : tensor<2xf32>, tensor<3xf32>
 }
+
+// -----
+
+/// The signature attributes were read into the manifest; the ABI drops them.
+// CHECK-LABEL: func @signature_dropped
+// CHECK-SAME: (%{{.*}}: tensor<?x4xf32> {bufferization.writable = false})
+// CHECK-SAME: -> tensor<?x4xf32>
+// CHECK-NOT: model.
+func.func @signature_dropped(%x: tensor<?x4xf32> {model.name = "x", model.dims = #model.dims<[batch, 4]>})
+    -> (tensor<?x4xf32> {model.name = "y", model.dims = #model.dims<[batch, 4]>}) {
+  return %x : tensor<?x4xf32>
+}

@@ -6,7 +6,7 @@
 // RUN: kiln-compile %s -o %t.dbg.kpkg --mlir-print-ir-after=kiln-cpu-entry-abi --mlir-timing 2>&1 | FileCheck %s --check-prefix=DEBUG
 
 /// The same model through every stage of the driver.
-func.func @main(%x: tensor<2x3xf32> {kiln.name = "x"}) -> (tensor<2x3xf32> {kiln.name = "y"}) {
+func.func @main(%x: tensor<2x3xf32> {model.name = "x"}) -> (tensor<2x3xf32> {model.name = "y"}) {
   %s = model.constant dense<2.0> : tensor<f32>
   %r = model.relu %x : tensor<2x3xf32>
   %y = model.mul %r, %s : (tensor<2x3xf32>, tensor<f32>) -> tensor<2x3xf32>

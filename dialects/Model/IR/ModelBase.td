@@ -18,6 +18,12 @@ def Model_Dialect : Dialect {
     right and a dim of size 1 stretches to the other operand's size.
   }];
   let hasConstantMaterializer = 1;
+  let useDefaultAttributePrinterParser = 1;
+  let hasRegionArgAttrVerify = 1;
+  let hasRegionResultAttrVerify = 1;
+  let extraClassDeclaration = [{
+    void registerAttributes();
+  }];
 }
 
 class Model_Op<string mnemonic, list<Trait> traits = []>

@@ -1,5 +1,6 @@
 //===- ModelDialect.cpp - Registration of the `model` dialect -------------===//
 #include "dialects/Model/IR/ModelDialect.h"
+#include "dialects/Model/IR/ModelAttrs.h"
 #include "dialects/Model/IR/ModelOps.h"
 
 using namespace mlir;
@@ -12,6 +13,7 @@ void ModelDialect::initialize() {
 #define GET_OP_LIST
 #include "dialects/Model/IR/ModelOps.cpp.inc"
       >();
+  registerAttributes();
 }
 
 Operation *ModelDialect::materializeConstant(OpBuilder &builder,

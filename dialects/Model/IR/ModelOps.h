@@ -2,6 +2,7 @@
 #ifndef KILN_DIALECTS_MODEL_IR_MODELOPS_H
 #define KILN_DIALECTS_MODEL_IR_MODELOPS_H
 
+#include "dialects/Model/IR/ModelAttrs.h"
 #include "dialects/Model/IR/ModelDialect.h"
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/IR/BuiltinTypes.h"

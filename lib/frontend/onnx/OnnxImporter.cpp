@@ -54,22 +54,22 @@ GraphImporter::findDefaultOpset(const onnx::ModelProto &model) {
                             "operator set (opset_import has no \"\" domain)";
 }
 
-/// The `kiln.dim_names` of a graph input or output: one string per dim, the
-/// dim_param or "" (static or unnamed); null when no dim has a name or the
-/// declared rank is not `rank`.
-static ArrayAttr getDimNames(Builder &b, const onnx::TypeProto &type,
-                             int64_t rank) {
-  if (!type.has_tensor_type() || !type.tensor_type().has_shape())
+/// The `model.dims` of a graph input or output of `type`: each dynamic
+/// dim's dim_param ("" when it has none); null when no dim has a name or the
+/// declared rank differs from the type's.
+static kiln::model::DimsAttr getDimNames(const onnx::TypeProto &proto,
+                                         RankedTensorType type) {
+  if (!proto.has_tensor_type() || !proto.tensor_type().has_shape())
     return nullptr;
-  SmallVector<Attribute> names;
+  std::vector<std::string> names;
   bool anyNamed = false;
-  for (const auto &dim : type.tensor_type().shape().dim()) {
-    names.push_back(b.getStringAttr(dim.dim_param()));
+  for (const auto &dim : proto.tensor_type().shape().dim()) {
+    names.push_back(dim.dim_param());
     anyNamed |= !dim.dim_param().empty();
   }
-  if (!anyNamed || int64_t(names.size()) != rank)
+  if (!anyNamed || int64_t(names.size()) != type.getRank())
     return nullptr;
-  return b.getArrayAttr(names);
+  return kiln::model::getDims(type, names);
 }
 
 /// Lists every supported op type once: "Abs, Add, ...".
@@ -195,9 +195,9 @@ GraphImporter::import(const onnx::ModelProto &model) {
     if (failed(type))
       return failure();
     SmallVector<NamedAttribute> attrs = {
-        b.getNamedAttr("kiln.name", b.getStringAttr(in.name()))};
-    if (ArrayAttr dimNames = getDimNames(b, in.type(), type->getRank()))
-      attrs.push_back(b.getNamedAttr("kiln.dim_names", dimNames));
+        b.getNamedAttr(kiln::model::kNameAttr, b.getStringAttr(in.name()))};
+    if (auto dims = getDimNames(in.type(), *type))
+      attrs.push_back(b.getNamedAttr(kiln::model::kDimsAttr, dims));
     argTypes.push_back(*type);
     argAttrs.push_back(b.getDictionaryAttr(attrs));
     argLocs.push_back(loc);
@@ -241,10 +241,10 @@ GraphImporter::import(const onnx::ModelProto &model) {
                                 "or graph input";
     results.push_back(state.materialize(it->second));
     SmallVector<NamedAttribute> attrs = {
-        b.getNamedAttr("kiln.name", b.getStringAttr(out.name()))};
-    int64_t rank = cast<RankedTensorType>(results.back().getType()).getRank();
-    if (ArrayAttr dimNames = getDimNames(b, out.type(), rank))
-      attrs.push_back(b.getNamedAttr("kiln.dim_names", dimNames));
+        b.getNamedAttr(kiln::model::kNameAttr, b.getStringAttr(out.name()))};
+    if (auto dims = getDimNames(
+            out.type(), cast<RankedTensorType>(results.back().getType())))
+      attrs.push_back(b.getNamedAttr(kiln::model::kDimsAttr, dims));
     resultAttrs.push_back(b.getDictionaryAttr(attrs));
   }
   func::ReturnOp::create(b, state.fileLoc, results);

@@ -11,10 +11,9 @@
 //
 // The function's arguments are the graph inputs that are not initializers, in
 // order, and its results the graph outputs. Each carries its ONNX name in a
-// `kiln.name` argument/result attribute; symbolic dims (`dim_param`) become
-// `?` and their names are listed in `kiln.dim_names` (one string per dim,
-// empty for static or unnamed dims; the attribute is present only when some
-// dim has a name). Initializers and constants with more than 16 elements are
+// `model.name` argument/result attribute; symbolic dims (`dim_param`) become
+// `?` and their names are kept in `model.dims` (a #model.dims, present only
+// when some dim has a name; see dialects/Model/IR/ModelAttrs.h). Initializers and constants with more than 16 elements are
 // `model.weight` ops named after their ONNX value, smaller ones
 // `model.constant`. Every op is located at NameLoc(node name, file:0:0).
 //

@@ -44,7 +44,7 @@ std::string dtypeName(Type type) {
 /// A manifest tensor entry: name, dtype and dims (ints, or names for
 /// symbolic dims; "?" when a dynamic dim has no name).
 FailureOr<nlohmann::json> tensorEntry(Operation *anchor, StringRef name,
-                                      Type type, ArrayAttr dimNames) {
+                                      Type type, kiln::model::DimsAttr dims) {
   auto ranked = dyn_cast<RankedTensorType>(type);
   std::string dtype = ranked ? dtypeName(ranked.getElementType()) : "";
   if (dtype.empty())
@@ -56,24 +56,14 @@ FailureOr<nlohmann::json> tensorEntry(Operation *anchor, StringRef name,
       shape.push_back(d);
       continue;
     }
-    std::string dimName = "?";
-    if (dimNames && i < dimNames.size())
-      if (auto s = dyn_cast<StringAttr>(dimNames[i]); s && !s.empty())
-        dimName = s.str();
-    shape.push_back(dimName);
+    StringRef dimName = dims ? dims.getName(i) : StringRef();
+    shape.push_back(dimName.empty() ? "?" : dimName.str());
   }
   return nlohmann::json{{"name", name.str()}, {"dtype", dtype}, {"shape", shape}};
 }
 
-StringRef nameAttrOr(DictionaryAttr attrs, std::string &fallback) {
-  if (attrs)
-    if (auto name = attrs.getAs<StringAttr>("kiln.name"))
-      return name.getValue();
-  return fallback;
-}
-
 /// The function signatures of the manifest, read before lowering while the
-/// `kiln.name` / `kiln.dim_names` attributes and the types are model level.
+/// `model.name` / `model.dims` attributes and the types are model level.
 FailureOr<nlohmann::json> readSignatures(ModuleOp module) {
   nlohmann::json functions = nlohmann::json::array();
   for (auto func : module.getOps<func::FuncOp>()) {
@@ -81,22 +71,21 @@ FailureOr<nlohmann::json> readSignatures(ModuleOp module) {
       continue;
     nlohmann::json inputs = nlohmann::json::array(),
                    outputs = nlohmann::json::array();
+    auto nameOr = [](StringRef name, std::string fallback) {
+      return name.empty() ? fallback : name.str();
+    };
     for (unsigned i = 0; i < func.getNumArguments(); ++i) {
-      std::string fallback = "input_" + std::to_string(i);
-      DictionaryAttr attrs = func.getArgAttrDict(i);
       auto entry = tensorEntry(
-          func, nameAttrOr(attrs, fallback), func.getArgument(i).getType(),
-          attrs ? attrs.getAs<ArrayAttr>("kiln.dim_names") : ArrayAttr());
+          func, nameOr(kiln::model::getArgName(func, i), "input_" + std::to_string(i)),
+          func.getArgument(i).getType(), kiln::model::getArgDims(func, i));
       if (failed(entry))
         return failure();
       inputs.push_back(*entry);
     }
     for (unsigned i = 0; i < func.getNumResults(); ++i) {
-      std::string fallback = "output_" + std::to_string(i);
-      DictionaryAttr attrs = func.getResultAttrDict(i);
       auto entry = tensorEntry(
-          func, nameAttrOr(attrs, fallback), func.getResultTypes()[i],
-          attrs ? attrs.getAs<ArrayAttr>("kiln.dim_names") : ArrayAttr());
+          func, nameOr(kiln::model::getResultName(func, i), "output_" + std::to_string(i)),
+          func.getResultTypes()[i], kiln::model::getResultDims(func, i));
       if (failed(entry))
         return failure();
       outputs.push_back(*entry);

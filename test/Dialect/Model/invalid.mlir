@@ -392,3 +392,53 @@ func.func @dynamic_reshape_count(%x: tensor<6xf32>, %s: tensor<2xi64>) {
   %0 = model.dynamic_reshape %x, %s : (tensor<6xf32>, tensor<2xi64>) -> tensor<4x2xf32>
   return
 }
+
+// -----
+
+// expected-error @+1 {{argument 0: #model.dims has 1 dims but the type 'tensor<?x4xf32>' has rank 2}}
+func.func @dims_rank(%x: tensor<?x4xf32> {model.dims = #model.dims<[batch]>}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{argument 0: #model.dims dim 1 does not match the type 'tensor<?x4xf32>'}}
+func.func @dims_static_mismatch(%x: tensor<?x4xf32> {model.dims = #model.dims<[batch, 5]>}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{argument 0: #model.dims dim 1 does not match the type 'tensor<?x4xf32>'}}
+func.func @dims_name_on_static(%x: tensor<?x4xf32> {model.dims = #model.dims<[batch, seq]>}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{result 0: #model.dims annotates 'i32', which is not a ranked tensor}}
+func.func @dims_not_tensor() -> (i32 {model.dims = #model.dims<[]>}) {
+  %c = arith.constant 0 : i32
+  return %c : i32
+}
+
+// -----
+
+// expected-error @+1 {{argument 0: 'model.name' must be a string}}
+func.func @name_not_string(%x: tensor<4xf32> {model.name = 3 : i64}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{unknown model dialect attribute 'model.shape'}}
+func.func @unknown_attr(%x: tensor<4xf32> {model.shape = 3 : i64}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{a dim name must not be empty (use '?')}}
+func.func @empty_dim_name(%x: tensor<?xf32> {model.dims = #model.dims<[""]>}) {
+  return
+}

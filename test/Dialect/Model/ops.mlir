@@ -111,3 +111,15 @@ func.func @runtime_shapes(%x: tensor<?x?x64xf32>, %s: tensor<4xi64>) -> (tensor<
   %1 = model.dynamic_reshape %x, %s : (tensor<?x?x64xf32>, tensor<4xi64>) -> tensor<?x?x4x16xf32>
   return %0, %1 : tensor<3xi64>, tensor<?x?x4x16xf32>
 }
+
+// -----
+
+/// Symbolic dims at function boundaries round-trip; names that are not bare
+/// identifiers print quoted.
+// CHECK-LABEL: func @symbolic_dims
+// CHECK-SAME: model.dims = #model.dims<[batch, ?, 64]>, model.name = "x"
+// CHECK-SAME: model.dims = #model.dims<["seq len", 8]>
+func.func @symbolic_dims(%x: tensor<?x?x64xf32> {model.name = "x", model.dims = #model.dims<[batch, ?, 64]>},
+                         %y: tensor<?x8xf32> {model.dims = #model.dims<["seq len", 8]>}) -> tensor<?x?x64xf32> {
+  return %x : tensor<?x?x64xf32>
+}

@@ -1,4 +1,4 @@
-func.func @main(%x: tensor<?x4xf32> {kiln.name = "x", kiln.dim_names = ["batch", ""]}) -> tensor<?x4xf32> {
+func.func @main(%x: tensor<?x4xf32> {model.name = "x", model.dims = #model.dims<[batch, 4]>}) -> tensor<?x4xf32> {
   %y = model.sigmoid %x : tensor<?x4xf32>
   return %y : tensor<?x4xf32>
 }
