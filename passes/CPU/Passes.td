@@ -59,4 +59,45 @@ def CPUContractionLoopOrder : Pass<"kiln-cpu-contraction-loop-order"> {
                            "mlir::arith::ArithDialect"];
 }
 
+def CPURuntimeChecks : Pass<"kiln-cpu-runtime-checks", "mlir::ModuleOp"> {
+  let summary = "Turn run-time checks (cf.assert) into run errors reported "
+                "through the runtime's kiln_exec";
+  let description = [{
+    Run after `kiln-cpu-entry-abi`. Every public function gets a last
+    argument `!llvm.ptr {kiln.exec}`, which the entry wrapper fills with the
+    runtime's execution context (include/kiln/abi.h). Every `cf.assert %ok,
+    "msg"` becomes `if (!%ok) exec->fail(exec, "msg")`: the message (which
+    names the source node) goes to the runtime, which returns it as the
+    run's error, and the code runs on; the lowering that emitted the check
+    has clamped every size so that nothing is read or written out of bounds.
+    A check in a private function is an error (it has no context to report
+    to).
+
+    ```mlir
+    cf.assert %ok, "node 'mm' (model.matmul): the contracted (inner) dims of the operands differ"
+    // becomes
+    scf.if %failed {
+      %msg = llvm.mlir.addressof @kiln_check_0 : !llvm.ptr
+      %slot = llvm.getelementptr %exec[16] : (!llvm.ptr) -> !llvm.ptr, i8
+      %fail = llvm.load %slot : !llvm.ptr -> !llvm.ptr
+      llvm.call %fail(%exec, %msg) : !llvm.ptr, (!llvm.ptr, !llvm.ptr) -> ()
+    }
+    ```
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect", "mlir::scf::SCFDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
+def CPULowerStridedCopies : Pass<"kiln-cpu-lower-strided-copies"> {
+  let summary = "Turn memref.copy between non-contiguous memrefs into "
+                "linalg.copy";
+  let description = [{
+    Upstream lowers such a copy to a call of `memrefCopy` from MLIR's C runner
+    utils, which a package's code does not link (it needs libc and libm
+    only). As `linalg.copy` it becomes loops like every other linalg op.
+    Contiguous copies are left alone (they become memcpy).
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
 #endif // KILN_CPU_PASSES_TD

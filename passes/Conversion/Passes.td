@@ -42,7 +42,9 @@ def ConvertModelToLinalg : Pass<"kiln-convert-model-to-linalg"> {
   }];
   let dependentDialects = [
     "mlir::arith::ArithDialect",
+    "mlir::cf::ControlFlowDialect",
     "mlir::linalg::LinalgDialect",
+    "mlir::scf::SCFDialect",
     "mlir::math::MathDialect",
     "mlir::tensor::TensorDialect",
   ];

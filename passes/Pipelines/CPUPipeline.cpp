@@ -30,6 +30,7 @@ void kiln::buildModelToLinalgPipeline(
 
 void kiln::buildCPULoweringPipeline(OpPassManager &pm,
                                     const CPUPipelineOptions &) {
+  pm.addPass(cpu::createCPURuntimeChecks());
   // The schedule: what linalg ops the loops come from and in which order.
   pm.addNestedPass<func::FuncOp>(createDecomposeAggregatedOps());
   pm.addNestedPass<func::FuncOp>(cpu::createCPUContractionLoopOrder());
@@ -50,8 +51,9 @@ void kiln::buildCPULoweringPipeline(OpPassManager &pm,
 
   // Loops, then the LLVM dialect. Math on f16/bf16 computes in f32, which
   // libm and LLVM's math lowerings support.
-  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createConvertBufferizationToMemRefPass());
+  pm.addNestedPass<func::FuncOp>(cpu::createCPULowerStridedCopies());
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());

@@ -1,11 +1,13 @@
 //===- Contraction.cpp - Matmul, reductions and softmax to linalg ---------===//
 #include "passes/Conversion/ModelToLinalg/ModelToLinalg.h"
 
+#include "dialects/Model/Analysis/DimEquivalence.h"
 #include "dialects/Model/IR/ModelOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -95,10 +97,53 @@ Value convertElements(OpBuilder &b, Location loc, Value value, Type element) {
       });
 }
 
+/// Makes the contracted dims `lhsDim` of `lhs` and `rhsDim` of `rhs` agree
+/// when the compiler cannot prove they do: a run-time check, and after a
+/// failed one the operand whose dim is dynamic is replaced by zeros sized
+/// like the other's, so nothing is read out of bounds. (Cutting both to the
+/// smaller size would do too, but leaves strided views that reshapes copy.)
+void checkInnerDims(OpBuilder &b, Location loc, Operation *op,
+                    const DimFacts *facts, Value modelLhs, Value modelRhs,
+                    Value &lhs, int64_t lhsDim, Value &rhs, int64_t rhsDim) {
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  auto rhsType = cast<RankedTensorType>(rhs.getType());
+  if (!lhsType.isDynamicDim(lhsDim) && !rhsType.isDynamicDim(rhsDim))
+    return; // the verifier proved them equal
+  if (facts && facts->provenEqual(modelLhs, lhsDim, modelRhs, rhsDim))
+    return;
+  Value ka = tensor::DimOp::create(b, loc, lhs, lhsDim);
+  Value kb = tensor::DimOp::create(b, loc, rhs, rhsDim);
+  Value ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, ka, kb);
+  emitRuntimeCheck(b, loc, ok, op,
+                   "the contracted (inner) dims of the operands differ");
+  bool replaceLhs = lhsType.isDynamicDim(lhsDim);
+  Value &replaced = replaceLhs ? lhs : rhs;
+  int64_t dim = replaceLhs ? lhsDim : rhsDim;
+  Value size = replaceLhs ? kb : ka;
+  Value original = replaced;
+  auto ifOp = scf::IfOp::create(
+      b, loc, ok,
+      [&](OpBuilder &nb, Location nloc) {
+        scf::YieldOp::create(nb, nloc, original);
+      },
+      [&](OpBuilder &nb, Location nloc) {
+        SmallVector<OpFoldResult> sizes =
+            tensor::getMixedSizes(nb, nloc, original);
+        sizes[dim] = size;
+        scf::YieldOp::create(
+            nb, nloc,
+            zerosOfType(nb, nloc, cast<RankedTensorType>(original.getType()),
+                        sizes));
+      });
+  replaced = ifOp.getResult(0);
+}
+
 // matmul: C[b..., m, n] = sum_k A[b..., m, k] * B[b..., k, n], with the batch
-// dims of A and B broadcast to those of C (numpy rules).
-struct MatMulPattern : OpConversionPattern<MatMulOp> {
-  using OpConversionPattern::OpConversionPattern;
+// dims of A and B broadcast to those of C (numpy rules). Inner dims and batch
+// dims that the compiler cannot prove are checked at run time, and a batch
+// dim that is 1 at run time stretches.
+struct MatMulPattern : CheckedPattern<MatMulOp> {
+  using CheckedPattern::CheckedPattern;
   LogicalResult
   matchAndRewrite(MatMulOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -109,11 +154,54 @@ struct MatMulPattern : OpConversionPattern<MatMulOp> {
     Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
     int64_t lhsRank = cast<RankedTensorType>(lhs.getType()).getRank();
     int64_t rhsRank = cast<RankedTensorType>(rhs.getType()).getRank();
+    checkInnerDims(rewriter, loc, op, facts, op.getLhs(), op.getRhs(), lhs,
+                   lhsRank - 1, rhs, rhsRank - 2);
+    int64_t batch = resultType.getRank() - 2;
+    BroadcastPlan plan =
+        planBroadcast({op.getLhs(), op.getRhs()}, {lhsRank - 2, rhsRank - 2},
+                      resultType, batch, facts, op.getResult());
+    if (plan.anyUnknown) {
+      // Stretch unknown batch dims explicitly: both operands get the
+      // result's batch dims, which the contraction then shares.
+      GuardedBroadcast guarded =
+          guardBroadcast(rewriter, loc, op, plan, {lhs, rhs}, resultType);
+      Value *operands[] = {&lhs, &rhs};
+      for (auto [k, operand] : llvm::enumerate(operands))
+        *operand = broadcastBatch(rewriter, loc, plan, guarded, k, resultType);
+      lhsRank = rhsRank = resultType.getRank();
+    }
     Value result = rhsRank == 2 && lhsRank > 2
                        ? rowsTimesMatrix(rewriter, loc, lhs, rhs, accType)
                        : batched(rewriter, loc, lhs, rhs, accType);
     rewriter.replaceOp(op, convertElements(rewriter, loc, result, element));
     return success();
+  }
+
+  /// Operand `k` of a guarded batch broadcast, materialized with the result's
+  /// batch dims (its own row and column dims kept).
+  static Value broadcastBatch(OpBuilder &b, Location loc,
+                              const BroadcastPlan &plan,
+                              const GuardedBroadcast &guarded, size_t k,
+                              RankedTensorType resultType) {
+    Value operand = guarded.operands[k];
+    auto type = cast<RankedTensorType>(operand.getType());
+    int64_t batch = plan.resultDims, rank = type.getRank();
+    SmallVector<int64_t> shape(resultType.getShape().take_front(batch));
+    shape.append({type.getDimSize(rank - 2), type.getDimSize(rank - 1)});
+    auto targetType = RankedTensorType::get(shape, type.getElementType());
+    BroadcastPlan single;
+    single.relations = {plan.relations[k]};
+    single.broadcastDims = {rank};
+    single.resultDims = batch + 2;
+    single.anyUnknown = true;
+    GuardedBroadcast one;
+    one.operands = {operand};
+    one.sizes.assign(guarded.sizes.begin(), guarded.sizes.end());
+    one.sizes.push_back(tensor::DimOp::create(b, loc, operand, rank - 2));
+    one.sizes.push_back(tensor::DimOp::create(b, loc, operand, rank - 1));
+    return buildGuardedElementwise(
+        b, loc, targetType, single, one,
+        [](OpBuilder &, Location, ValueRange args) { return args[0]; });
   }
 
   /// [..., m, k] x [k, n]: the leading dims of A flatten into the rows of one
@@ -196,8 +284,8 @@ struct MatMulPattern : OpConversionPattern<MatMulOp> {
 // product is a plain linalg.matmul (transposes as its indexing maps); alpha
 // and beta scale in a separate elementwise op, which elementwise fusion
 // merges with the add of C.
-struct GemmPattern : OpConversionPattern<GemmOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct GemmPattern : CheckedPattern<GemmOp> {
+  using CheckedPattern::CheckedPattern;
   LogicalResult
   matchAndRewrite(GemmOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -217,6 +305,8 @@ struct GemmPattern : OpConversionPattern<GemmOp> {
                                     : ArrayRef<AffineExpr>{k, n}, ctx),
         AffineMap::get(3, 0, {m, n}, ctx)};
     Value a = adaptor.getA(), b = adaptor.getB();
+    checkInnerDims(rewriter, loc, op, facts, op.getA(), op.getB(), a,
+                   transA ? 0 : 1, b, transB ? 1 : 0);
     SmallVector<OpFoldResult> sizes = {
         tensor::getMixedSize(rewriter, loc, a, transA ? 1 : 0),
         tensor::getMixedSize(rewriter, loc, b, transB ? 0 : 1)};
@@ -232,11 +322,18 @@ struct GemmPattern : OpConversionPattern<GemmOp> {
     }
     Value alphaValue = floatConstant(rewriter, loc, element, alpha);
     Value betaValue = floatConstant(rewriter, loc, element, beta);
-    SmallVector<Value> operands = {result};
-    if (c)
+    SmallVector<Value> operands = {result}, modelOperands = {op.getResult()};
+    if (c) {
       operands.push_back(c);
-    result = buildElementwise(
-        rewriter, loc, resultType, operands,
+      modelOperands.push_back(op.getC());
+    }
+    SmallVector<int64_t> dims;
+    for (Value v : modelOperands)
+      dims.push_back(cast<RankedTensorType>(v.getType()).getRank());
+    // C broadcasts to [M, N]; where that cannot be proven it is checked.
+    BroadcastPlan plan = planBroadcast(modelOperands, dims, resultType, 2,
+                                       facts, op.getResult());
+    auto scaleAndAdd =
         [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
           Value y = args[0];
           if (alpha != 1.0f)
@@ -247,7 +344,16 @@ struct GemmPattern : OpConversionPattern<GemmOp> {
                                       : (Value)arith::MulFOp::create(
                                             nb, nloc, args[1], betaValue);
           return arith::AddFOp::create(nb, nloc, y, scaled);
-        });
+        };
+    if (plan.anyUnknown) {
+      GuardedBroadcast guarded =
+          guardBroadcast(rewriter, loc, op, plan, operands, resultType);
+      result = buildGuardedElementwise(rewriter, loc, resultType, plan,
+                                       guarded, scaleAndAdd);
+    } else {
+      result = buildElementwise(rewriter, loc, resultType, operands,
+                                scaleAndAdd);
+    }
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -406,8 +512,9 @@ struct SoftmaxPattern : OpConversionPattern<SoftmaxOp> {
 } // namespace
 
 void kiln::model_to_linalg::populateContractionPatterns(
-    RewritePatternSet &patterns) {
-  patterns.add<MatMulPattern, GemmPattern, ReducePattern<ReduceSumOp>,
-               ReducePattern<ReduceMeanOp>, ReducePattern<ReduceMaxOp>,
-               SoftmaxPattern>(patterns.getContext());
+    RewritePatternSet &patterns, const DimFacts *facts) {
+  patterns.add<MatMulPattern, GemmPattern>(patterns.getContext(), facts);
+  patterns.add<ReducePattern<ReduceSumOp>, ReducePattern<ReduceMeanOp>,
+               ReducePattern<ReduceMaxOp>, SoftmaxPattern>(
+      patterns.getContext());
 }

@@ -424,7 +424,7 @@ struct GatherPattern : OpConversionPattern<GatherOp> {
 } // namespace
 
 void kiln::model_to_linalg::populateDataMovementPatterns(
-    RewritePatternSet &patterns) {
+    RewritePatternSet &patterns, const DimFacts *) {
   patterns.add<TransposePattern, ReshapePattern, ShapePattern,
                DynamicReshapePattern, UnsqueezePattern,
                SqueezePattern, ConcatPattern, SlicePattern, GatherPattern>(

@@ -127,17 +127,18 @@ Value scalarOf(WhereOp, OpBuilder &b, Location loc, ValueRange a) {
 
 /// Any elementwise op whose scalar math is `scalarOf(OpTy, ...)`.
 template <typename OpTy>
-struct ElementwisePattern : OpConversionPattern<OpTy> {
-  using OpConversionPattern<OpTy>::OpConversionPattern;
+struct ElementwisePattern : CheckedPattern<OpTy> {
+  using CheckedPattern<OpTy>::CheckedPattern;
   LogicalResult
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     auto resultType = cast<RankedTensorType>(op.getType());
-    Value result = buildElementwise(
-        rewriter, op.getLoc(), resultType, adaptor.getOperands(),
+    Value result = buildCheckedElementwise(
+        rewriter, op.getLoc(), op, resultType, adaptor.getOperands(),
         [&](OpBuilder &b, Location loc, ValueRange args) {
           return scalarOf(op, b, loc, args);
-        });
+        },
+        this->facts);
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -176,7 +177,7 @@ struct ConstantPattern : OpConversionPattern<OpTy> {
 } // namespace
 
 void kiln::model_to_linalg::populateElementwisePatterns(
-    RewritePatternSet &patterns) {
+    RewritePatternSet &patterns, const DimFacts *facts) {
   patterns.add<ElementwisePattern<AddOp>, ElementwisePattern<SubOp>,
                ElementwisePattern<MulOp>, ElementwisePattern<DivOp>,
                ElementwisePattern<PowOp>, ElementwisePattern<MaxOp>,
@@ -187,7 +188,7 @@ void kiln::model_to_linalg::populateElementwisePatterns(
                ElementwisePattern<TanhOp>, ElementwisePattern<ErfOp>,
                ElementwisePattern<ExpOp>, ElementwisePattern<LogOp>,
                ElementwisePattern<SqrtOp>, ElementwisePattern<ReciprocalOp>,
-               ElementwisePattern<WhereOp>, CastPattern,
-               ConstantPattern<ConstantOp>>(
+               ElementwisePattern<WhereOp>>(patterns.getContext(), facts);
+  patterns.add<CastPattern, ConstantPattern<ConstantOp>>(
       patterns.getContext());
 }

@@ -1,12 +1,15 @@
 //===- ModelToLinalg.cpp - The kiln-convert-model-to-linalg pass ----------===//
 #include "passes/Conversion/ModelToLinalg/ModelToLinalg.h"
 
+#include "dialects/Model/Analysis/DimEquivalence.h"
 #include "dialects/Model/IR/ModelDialect.h"
 #include "dialects/Model/IR/ModelOps.h"
 #include "passes/Conversion/Passes.h"
 
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -179,10 +182,11 @@ Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
 
 } // namespace kiln::model_to_linalg
 
-void kiln::populateModelToLinalgPatterns(RewritePatternSet &patterns) {
-  model_to_linalg::populateElementwisePatterns(patterns);
-  model_to_linalg::populateContractionPatterns(patterns);
-  model_to_linalg::populateDataMovementPatterns(patterns);
+void kiln::populateModelToLinalgPatterns(RewritePatternSet &patterns,
+                                         const model::DimEquivalence *facts) {
+  model_to_linalg::populateElementwisePatterns(patterns, facts);
+  model_to_linalg::populateContractionPatterns(patterns, facts);
+  model_to_linalg::populateDataMovementPatterns(patterns, facts);
 }
 
 namespace {
@@ -216,9 +220,13 @@ struct ConvertModelToLinalgPass
     target.addLegalOp<kiln::model::WeightOp>();
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
                            math::MathDialect, tensor::TensorDialect,
-                           func::FuncDialect>();
+                           func::FuncDialect, scf::SCFDialect,
+                           cf::ControlFlowDialect>();
+    // The facts are about the model-level values, which stay in place (and
+    // are what the patterns' ops refer to) until the conversion finishes.
+    kiln::model::DimEquivalence facts(getOperation());
     RewritePatternSet patterns(ctx);
-    kiln::populateModelToLinalgPatterns(patterns);
+    kiln::populateModelToLinalgPatterns(patterns, &facts);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();

@@ -6,18 +6,38 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/DialectConversion.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 
 namespace kiln {
+namespace model {
+class DimEquivalence;
+} // namespace model
 
 /// Adds every pattern that lowers a `model` op to linalg/tensor/arith/math.
-void populateModelToLinalgPatterns(mlir::RewritePatternSet &patterns);
+/// `facts` says which dynamic dims are proven equal (null: none are); every
+/// other size relation the lowering relies on is checked at run time.
+void populateModelToLinalgPatterns(mlir::RewritePatternSet &patterns,
+                                   const model::DimEquivalence *facts);
 
 namespace model_to_linalg {
 
-void populateElementwisePatterns(mlir::RewritePatternSet &patterns);
-void populateContractionPatterns(mlir::RewritePatternSet &patterns);
-void populateDataMovementPatterns(mlir::RewritePatternSet &patterns);
+using DimFacts = model::DimEquivalence;
+
+void populateElementwisePatterns(mlir::RewritePatternSet &patterns,
+                                 const DimFacts *facts);
+void populateContractionPatterns(mlir::RewritePatternSet &patterns,
+                                 const DimFacts *facts);
+void populateDataMovementPatterns(mlir::RewritePatternSet &patterns,
+                                  const DimFacts *facts);
+
+/// A conversion pattern that knows which dims are proven equal.
+template <typename OpTy>
+struct CheckedPattern : mlir::OpConversionPattern<OpTy> {
+  CheckedPattern(mlir::MLIRContext *ctx, const DimFacts *facts)
+      : mlir::OpConversionPattern<OpTy>(ctx), facts(facts) {}
+  const DimFacts *facts;
+};
 
 /// Computes a scalar from the scalars of the operands inside a generic body.
 using ScalarBuilder = llvm::function_ref<mlir::Value(
@@ -71,6 +91,81 @@ mlir::Value buildExpandShape(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::Value source,
                              llvm::ArrayRef<mlir::ReassociationIndices> groups,
                              llvm::ArrayRef<mlir::OpFoldResult> sizes);
+
+//===----------------------------------------------------------------------===//
+// Run-time checks and broadcasting of sizes the compiler cannot prove
+// (Broadcast.cpp)
+//===----------------------------------------------------------------------===//
+
+/// "node 'Add_3' (model.add)": the source node a run-time error names (the
+/// ONNX node name, or file:line:col of an .mlir input).
+std::string describeSource(mlir::Operation *op);
+
+/// Emits `cf.assert %ok, "<source of op>: <what>"`; the target turns it into
+/// a run-time error of the run (kiln_status), and the code after it keeps
+/// running on clamped sizes, so it must never index out of bounds.
+void emitRuntimeCheck(mlir::OpBuilder &b, mlir::Location loc, mlir::Value ok,
+                      mlir::Operation *op, const llvm::Twine &what);
+
+/// A zero-filled tensor of `type` with the given sizes (static ones must
+/// match `type`): what a guarded operand becomes after a failed check.
+mlir::Value zerosOfType(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::RankedTensorType type,
+                        llvm::ArrayRef<mlir::OpFoldResult> sizes);
+
+/// How an operand dim relates to the broadcast result dim it feeds.
+enum class DimRelation {
+  Equal,     ///< the same size in every run (static, or proven)
+  Stretched, ///< a static 1 against a result dim that may be larger
+  Unknown,   ///< dynamic, may be 1 or contradict: handled at run time
+};
+
+/// numpy broadcasting of the leading `broadcastDims[k]` dims of each operand
+/// to the leading `resultDims` dims of the result.
+struct BroadcastPlan {
+  llvm::SmallVector<llvm::SmallVector<DimRelation>> relations;
+  llvm::SmallVector<int64_t> broadcastDims;
+  int64_t resultDims = 0;
+  bool anyUnknown = false;
+};
+
+/// Plans the broadcast of `modelOperands` (model-level values, which `facts`
+/// knows) to `resultType`; `modelResult` (optional) is the model-level value
+/// with the result's dims.
+BroadcastPlan planBroadcast(llvm::ArrayRef<mlir::Value> modelOperands,
+                            llvm::ArrayRef<int64_t> broadcastDims,
+                            mlir::RankedTensorType resultType,
+                            int64_t resultDims, const DimFacts *facts,
+                            mlir::Value modelResult = {});
+
+/// The run-time result sizes of a plan with unknown dims, the check that
+/// they broadcast (reported for `op`), and operands safe to read after a
+/// failed check (unknown dims replaced by a size-1 zero tensor).
+struct GuardedBroadcast {
+  llvm::SmallVector<mlir::Value> operands;
+  llvm::SmallVector<mlir::Value> sizes; ///< every result dim, as index values
+};
+GuardedBroadcast guardBroadcast(mlir::OpBuilder &b, mlir::Location loc,
+                                mlir::Operation *op, const BroadcastPlan &plan,
+                                mlir::ValueRange lowered,
+                                mlir::RankedTensorType resultType);
+
+/// The elementwise generic of a guarded broadcast: operands with unknown dims
+/// are read at min(i, size - 1), the others through affine maps.
+mlir::Value buildGuardedElementwise(mlir::OpBuilder &b, mlir::Location loc,
+                                    mlir::RankedTensorType resultType,
+                                    const BroadcastPlan &plan,
+                                    const GuardedBroadcast &guarded,
+                                    ScalarBuilder body);
+
+/// buildElementwise for the model op `op` whose lowered operands are
+/// `operands`: the plain generic when every dim is proven, else the guarded
+/// one with its run-time check.
+mlir::Value buildCheckedElementwise(mlir::OpBuilder &b, mlir::Location loc,
+                                    mlir::Operation *op,
+                                    mlir::RankedTensorType resultType,
+                                    mlir::ValueRange operands,
+                                    ScalarBuilder body, const DimFacts *facts);
 
 /// The dim `dim` of `value` as an index value (constant when static).
 mlir::Value dimValue(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,

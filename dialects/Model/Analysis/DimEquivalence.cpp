@@ -1,0 +1,200 @@
+//===- DimEquivalence.cpp - Which dynamic dims are provably equal ---------===//
+#include "dialects/Model/Analysis/DimEquivalence.h"
+
+#include "dialects/Model/IR/ModelOps.h"
+
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace kiln::model;
+
+namespace {
+
+bool isDynamicDim(Value v, int64_t i) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  return type && i >= 0 && i < type.getRank() && type.isDynamicDim(i);
+}
+
+int64_t rankOf(Value v) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  return type ? type.getRank() : 0;
+}
+
+} // namespace
+
+DimEquivalence::DimEquivalence(Operation *root) {
+  root->walk([&](FunctionOpInterface func) {
+    if (func.isExternal())
+      return;
+    llvm::StringMap<std::pair<Value, int64_t>> byName;
+    for (unsigned a = 0; a < func.getNumArguments(); ++a) {
+      DimsAttr dims = getArgDims(func, a);
+      if (!dims)
+        continue;
+      Value arg = func.getArgument(a);
+      for (int64_t i = 0; i < rankOf(arg); ++i) {
+        StringRef name = dims.getName(i);
+        if (name.empty() || !isDynamicDim(arg, i))
+          continue;
+        auto [it, inserted] = byName.try_emplace(name, arg, i);
+        if (!inserted)
+          unite(arg, i, it->second.first, it->second.second);
+      }
+    }
+  });
+  root->walk([&](Operation *op) { visit(op); });
+}
+
+unsigned DimEquivalence::classOf(Value v, int64_t dim) {
+  auto [it, inserted] = ids.try_emplace({v, dim}, parent.size());
+  if (inserted)
+    parent.push_back(it->second);
+  return it->second;
+}
+
+unsigned DimEquivalence::find(unsigned id) const {
+  while (parent[id] != id) {
+    parent[id] = parent[parent[id]];
+    id = parent[id];
+  }
+  return id;
+}
+
+void DimEquivalence::unite(Value a, int64_t i, Value b, int64_t j) {
+  if (!isDynamicDim(a, i) || !isDynamicDim(b, j))
+    return;
+  unsigned x = find(classOf(a, i)), y = find(classOf(b, j));
+  if (x != y)
+    parent[x] = y;
+}
+
+bool DimEquivalence::provenEqual(Value a, int64_t i, Value b, int64_t j) const {
+  auto ta = dyn_cast<RankedTensorType>(a.getType());
+  auto tb = dyn_cast<RankedTensorType>(b.getType());
+  if (!ta || !tb || i < 0 || j < 0 || i >= ta.getRank() || j >= tb.getRank())
+    return false;
+  if (!ta.isDynamicDim(i) || !tb.isDynamicDim(j))
+    return ta.getDimSize(i) == tb.getDimSize(j);
+  if (a == b && i == j)
+    return true;
+  auto x = ids.find({a, i}), y = ids.find({b, j});
+  if (x == ids.end() || y == ids.end())
+    return false;
+  return find(x->second) == find(y->second);
+}
+
+void DimEquivalence::uniteBroadcast(
+    Value result, int64_t i, ArrayRef<std::pair<Value, int64_t>> sources) {
+  if (!isDynamicDim(result, i))
+    return;
+  // A static 1 stretches and says nothing; the dynamic dims decide, and only
+  // when they are all equal is the result equal to them.
+  SmallVector<std::pair<Value, int64_t>> dynamic;
+  for (auto [v, d] : sources)
+    if (isDynamicDim(v, d))
+      dynamic.emplace_back(v, d);
+  if (dynamic.empty())
+    return;
+  for (auto [v, d] : dynamic)
+    if (!provenEqual(v, d, dynamic.front().first, dynamic.front().second))
+      return;
+  unite(result, i, dynamic.front().first, dynamic.front().second);
+}
+
+void DimEquivalence::visit(Operation *op) {
+  if (op->getNumResults() != 1)
+    return;
+  Value result = op->getResult(0);
+  int64_t rank = rankOf(result);
+  auto same = [&](Value input) {
+    for (int64_t i = 0; i < rank; ++i)
+      unite(result, i, input, i);
+  };
+  auto broadcast = [&](ValueRange operands, int64_t resultRank,
+                       int64_t skipTrailing) {
+    for (int64_t i = 0; i < resultRank - skipTrailing; ++i) {
+      SmallVector<std::pair<Value, int64_t>> sources;
+      for (Value operand : operands) {
+        int64_t j = i - (resultRank - rankOf(operand));
+        if (j >= 0)
+          sources.emplace_back(operand, j);
+      }
+      uniteBroadcast(result, i, sources);
+    }
+  };
+  llvm::TypeSwitch<Operation *>(op)
+      .Case<AddOp, SubOp, MulOp, DivOp, PowOp, MaxOp, MinOp, EqualOp, LessOp,
+            GreaterOp, WhereOp>(
+          [&](Operation *) { broadcast(op->getOperands(), rank, 0); })
+      .Case<ReluOp, NegOp, AbsOp, SigmoidOp, TanhOp, ErfOp, ExpOp, LogOp,
+            SqrtOp, ReciprocalOp, CastOp, SoftmaxOp>(
+          [&](Operation *) { same(op->getOperand(0)); })
+      .Case([&](MatMulOp mm) {
+        // Batch dims broadcast; matmul's lhs operand is [..., m, k] and its
+        // rhs [..., k, n] (the batch part aligned as in broadcasting).
+        SmallVector<Value> batchOperands = {mm.getLhs(), mm.getRhs()};
+        for (int64_t i = 0; i < rank - 2; ++i) {
+          SmallVector<std::pair<Value, int64_t>> sources;
+          for (Value operand : batchOperands) {
+            int64_t j = i - ((rank - 2) - (rankOf(operand) - 2));
+            if (j >= 0)
+              sources.emplace_back(operand, j);
+          }
+          uniteBroadcast(result, i, sources);
+        }
+        unite(result, rank - 2, mm.getLhs(), rankOf(mm.getLhs()) - 2);
+        unite(result, rank - 1, mm.getRhs(), rankOf(mm.getRhs()) - 1);
+      })
+      .Case([&](GemmOp gemm) {
+        unite(result, 0, gemm.getA(), gemm.getTransA() ? 1 : 0);
+        unite(result, 1, gemm.getB(), gemm.getTransB() ? 0 : 1);
+      })
+      .Case([&](TransposeOp t) {
+        for (auto [i, p] : llvm::enumerate(t.getPerm()))
+          unite(result, i, t.getInput(), p);
+      })
+      .Case([&](ReshapeOp r) {
+        for (auto [i, d] : llvm::enumerate(r.getShape()))
+          if (d == 0)
+            unite(result, i, r.getInput(), i);
+      })
+      .Case<ReduceSumOp, ReduceMeanOp, ReduceMaxOp>([&](auto reduce) {
+        Value input = reduce.getInput();
+        ArrayRef<int64_t> axes = reduce.getAxes();
+        bool keep = reduce.getKeepdims();
+        if (axes.empty())
+          return;
+        int64_t out = 0;
+        for (int64_t i = 0; i < rankOf(input); ++i) {
+          bool reduced = llvm::is_contained(axes, i);
+          if (!reduced)
+            unite(result, out, input, i);
+          if (!reduced || keep)
+            ++out;
+        }
+      })
+      .Case([&](UnsqueezeOp u) {
+        int64_t in = 0;
+        for (int64_t i = 0; i < rank; ++i)
+          if (!llvm::is_contained(u.getAxes(), i))
+            unite(result, i, u.getInput(), in++);
+      })
+      .Case([&](SqueezeOp s) {
+        int64_t out = 0;
+        for (int64_t i = 0; i < rankOf(s.getInput()); ++i)
+          if (!llvm::is_contained(s.getAxes(), i))
+            unite(result, out++, s.getInput(), i);
+      })
+      .Case([&](ConcatOp c) {
+        for (int64_t i = 0; i < rank; ++i) {
+          if (i == c.getAxis())
+            continue;
+          SmallVector<std::pair<Value, int64_t>> sources;
+          for (Value input : c.getInputs())
+            sources.emplace_back(input, i);
+          uniteBroadcast(result, i, sources);
+        }
+      });
+}

@@ -1,0 +1,50 @@
+//===- DimEquivalence.h - Which dynamic dims are provably equal -*- C++ -*-===//
+// Lowerings must handle every run-time size of a dim they cannot prove (a
+// dynamic dim may be a broadcast 1, two inner dims of a matmul may differ).
+// Where two dims are the same size in every run, they need neither the
+// general code nor a check. This analysis proves that structurally:
+//   - dims of function arguments with the same `model.dims` name;
+//   - a dim an op passes through unchanged (unary ops, transpose, the copied
+//     dims of reshape, matmul's rows and columns, the kept dims of a
+//     reduction, ...);
+//   - a broadcast result dim whose dynamic operand dims are all equal.
+// Facts that only a run-time check establishes are never used: code after a
+// failed check still runs (with clamped sizes) and must not rely on them.
+#ifndef KILN_DIALECTS_MODEL_ANALYSIS_DIMEQUIVALENCE_H
+#define KILN_DIALECTS_MODEL_ANALYSIS_DIMEQUIVALENCE_H
+
+#include "mlir/IR/Operation.h"
+#include "mlir/IR/Value.h"
+#include "llvm/ADT/DenseMap.h"
+
+#include <vector>
+
+namespace kiln::model {
+
+class DimEquivalence {
+public:
+  /// Analyzes every function (and op) nested in `root`.
+  explicit DimEquivalence(mlir::Operation *root);
+
+  /// Whether dim `i` of `a` and dim `j` of `b` have the same size in every
+  /// run: both static and equal, or dynamic and proven equal.
+  bool provenEqual(mlir::Value a, int64_t i, mlir::Value b, int64_t j) const;
+
+private:
+  /// The class id of a dynamic dim, created on first use.
+  unsigned classOf(mlir::Value v, int64_t dim);
+  unsigned find(unsigned id) const;
+  void unite(mlir::Value a, int64_t i, mlir::Value b, int64_t j);
+  void visit(mlir::Operation *op);
+  /// Result dim `i` of a broadcasting op whose aligned operand dims are
+  /// `sources` (value, dim) pairs.
+  void uniteBroadcast(mlir::Value result, int64_t i,
+                      llvm::ArrayRef<std::pair<mlir::Value, int64_t>> sources);
+
+  llvm::DenseMap<std::pair<mlir::Value, int64_t>, unsigned> ids;
+  mutable std::vector<unsigned> parent;
+};
+
+} // namespace kiln::model
+
+#endif // KILN_DIALECTS_MODEL_ANALYSIS_DIMEQUIVALENCE_H
