@@ -8,7 +8,10 @@
 #include "runtime/Package.h"
 #include "runtime/Status.h"
 
+#include <algorithm>
 #include <cstring>
+#include <memory>
+#include <system_error>
 #include <thread>
 
 using kiln::rt::guard;
@@ -26,11 +29,30 @@ kiln_status kiln_context_create(int32_t num_threads,
     if (num_threads < 0)
       return makeStatus(KILN_INVALID_ARGUMENT,
                         str("num_threads is negative (", num_threads, ")"));
-    auto *ctx = new kiln_context;
+    if (num_threads > kiln::rt::kMaxThreads)
+      return makeStatus(KILN_INVALID_ARGUMENT,
+                        str("num_threads is ", num_threads, ", more than ",
+                            kiln::rt::kMaxThreads));
+    auto ctx = std::make_unique<kiln_context>();
     unsigned hw = std::thread::hardware_concurrency();
-    ctx->numThreads = num_threads > 0 ? num_threads
-                                      : static_cast<int32_t>(hw ? hw : 1);
-    *out_context = ctx;
+    ctx->numThreads =
+        num_threads > 0
+            ? num_threads
+            : static_cast<int32_t>(std::min<unsigned>(
+                  hw ? hw : 1, static_cast<unsigned>(kiln::rt::kMaxThreads)));
+    // The calling thread is one of the threads: it works on its own
+    // parallel_for jobs, the workers help.
+    if (ctx->numThreads > 1) {
+      try {
+        ctx->pool = std::make_unique<kiln::rt::ThreadPool>(
+            static_cast<unsigned>(ctx->numThreads - 1));
+      } catch (const std::system_error &e) {
+        return makeStatus(KILN_RESOURCE_EXHAUSTED,
+                          str("cannot start ", ctx->numThreads - 1,
+                              " worker threads: ", e.what()));
+      }
+    }
+    *out_context = ctx.release();
     return nullptr;
   });
 }
@@ -53,6 +75,29 @@ kiln_status kiln_package_load(const char *path, kiln_package **out_package) {
       return st;
     *out_package = pkg.release();
     return nullptr;
+  });
+}
+
+kiln_status kiln_package_load_from_memory(const void *data, size_t size,
+                                          const char *name,
+                                          kiln_package **out_package) {
+  return guard([&]() -> kiln_status {
+    if (!out_package)
+      return makeStatus(KILN_INVALID_ARGUMENT, "out_package is NULL");
+    *out_package = nullptr;
+    std::unique_ptr<kiln_package> pkg;
+    if (kiln_status st = kiln::rt::loadPackageFromMemory(data, size, name, pkg))
+      return st;
+    *out_package = pkg.release();
+    return nullptr;
+  });
+}
+
+kiln_status kiln_package_verify(const kiln_package *package) {
+  return guard([&]() -> kiln_status {
+    if (!package)
+      return makeStatus(KILN_INVALID_ARGUMENT, "package is NULL");
+    return kiln::rt::verifyPackage(*package);
   });
 }
 
@@ -132,6 +177,20 @@ kiln_status kiln_function_run(const kiln_function *function,
       return makeStatus(KILN_INVALID_ARGUMENT, "function is NULL");
     return kiln::rt::runFunction(*function, context, inputs, input_count,
                                  outputs, output_count);
+  });
+}
+
+kiln_status kiln_function_run_into(const kiln_function *function,
+                                   const kiln_context *context,
+                                   kiln_tensor *const *inputs,
+                                   size_t input_count,
+                                   kiln_tensor *const *outputs,
+                                   size_t output_count) {
+  return guard([&]() -> kiln_status {
+    if (!function)
+      return makeStatus(KILN_INVALID_ARGUMENT, "function is NULL");
+    return kiln::rt::runFunctionInto(*function, context, inputs, input_count,
+                                     outputs, output_count);
   });
 }
 

@@ -1,8 +1,10 @@
-// runtime/Package.h - a loaded .kpkg: the read-only mapping, the parsed manifest and the loaded code.
+// runtime/Package.h - a loaded .kpkg: its bytes (mapped, borrowed or copied), the section table, the parsed manifest and the loaded code.
 #ifndef KILN_RUNTIME_PACKAGE_H
 #define KILN_RUNTIME_PACKAGE_H
 
+#include "kiln/abi.h"
 #include "kiln/runtime.h"
+#include "runtime/PackageFormat.h"
 
 #include <cstdint>
 #include <memory>
@@ -11,9 +13,8 @@
 
 namespace kiln::rt {
 
-/// The entry point every function's code exports (docs/package-format.md,
-/// "Calling convention of the code").
-using EntryFn = void (*)(void **args);
+/// The entry point every function's code exports (include/kiln/abi.h).
+using EntryFn = kiln_entry_fn;
 
 /// One weight: a typed view into the mapped weights section.
 struct Weight {
@@ -51,6 +52,9 @@ struct kiln_function {
   std::vector<kiln::rt::ValueSig> outputs;
   /// Indices into the package's weights, in the order the code expects them.
   std::vector<size_t> weights;
+  /// The manifest's "abi_version" (include/kiln/abi.h), if it has one.
+  bool hasAbiVersion = false;
+  uint64_t abiVersion = 0;
   kiln::rt::EntryFn entry = nullptr;
   const kiln_package *package = nullptr;
 };
@@ -58,15 +62,23 @@ struct kiln_function {
 /// The object behind kiln_package. Immutable once loaded, which is what
 /// makes concurrent runs safe.
 struct kiln_package {
+  /// Where the package came from: its path, or the name given to
+  /// kiln_package_load_from_memory. Prefixes every message about it.
   std::string path;
   std::string producer;
   std::string target;
   std::string triple;
   /// Instruction-set extensions the code uses (LLVM names, e.g. "avx2").
   std::vector<std::string> cpuFeatures;
-  /// The whole file, mapped read-only.
+  /// How `map` is held, which decides how it is released.
+  enum class Storage { Mapped, Borrowed, Copied };
+  Storage storage = Storage::Mapped;
+  /// The whole package: the file mapped read-only, the caller's memory
+  /// (kiln_package_load_from_memory, aligned), or the runtime's copy of it.
   const uint8_t *map = nullptr;
   size_t mapSize = 0;
+  /// The section table, in table order.
+  std::vector<kiln::format::Section> sections;
   std::vector<kiln::rt::Weight> weights;
   /// Not reallocated after loading: kiln_function pointers are handed out.
   std::vector<kiln_function> functions;
@@ -81,7 +93,7 @@ struct kiln_package {
   kiln_package &operator=(const kiln_package &) = delete;
   ~kiln_package();
 
-  /// Whether `p` points into the mapping (i.e. at weight memory).
+  /// Whether `p` points into the package's bytes (i.e. at weight memory).
   bool inMapping(const void *p) const;
 };
 
@@ -89,6 +101,16 @@ namespace kiln::rt {
 
 /// Maps, validates and loads the package at `path` (see kiln_package_load).
 kiln_status loadPackage(const char *path, std::unique_ptr<kiln_package> &out);
+
+/// Validates and loads a package from memory (see
+/// kiln_package_load_from_memory); `name` prefixes its messages.
+kiln_status loadPackageFromMemory(const void *data, size_t size,
+                                  const char *name,
+                                  std::unique_ptr<kiln_package> &out);
+
+/// Checks the checksum of every section, the weights included (see
+/// kiln_package_verify).
+kiln_status verifyPackage(const kiln_package &pkg);
 
 } // namespace kiln::rt
 

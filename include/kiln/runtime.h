@@ -6,14 +6,18 @@
  * `kiln-compile` turns a model into one package file (.kpkg, see
  * docs/package-format.md). This library loads such a package and runs the
  * functions in it. It is C++ inside and plain C11 outside; it links only
- * libc, libstdc++, libm and libdl (no MLIR, LLVM or protobuf).
+ * libc, libstdc++, libm, libdl and libpthread (no MLIR, LLVM or protobuf).
+ * The interface between the runtime and the package's generated code is
+ * include/kiln/abi.h.
  *
  * Objects, all opaque:
  *   kiln_package   a loaded package: its signature, weights (mapped from the
- *                  file, never copied) and machine code.
+ *                  file or borrowed from memory, never read at load) and
+ *                  machine code.
  *   kiln_function  one entry point of a package; borrowed from the package.
  *   kiln_tensor    a dense row-major host tensor that owns its buffer.
- *   kiln_context   run settings (the thread count).
+ *   kiln_context   run settings: the thread count, and the worker threads
+ *                  that generated code reaches through parallel_for.
  *   kiln_status    the result of a fallible call: NULL means success;
  *                  otherwise an object holding a code and a message, which the
  *                  caller must release with kiln_status_free.
@@ -28,7 +32,8 @@
  * getters).
  *
  * Threads: a loaded package is read-only, so one kiln_function may be run
- * from several threads at once. Tensors are not synchronized.
+ * from several threads at once, with the same kiln_context or different
+ * ones. Tensors are not synchronized.
  *
  * Worked example (error handling shortened with a macro; this program is
  * built and run by the unit tests as test/unit/c_api_example.c):
@@ -107,19 +112,21 @@ typedef struct kiln_status_s *kiln_status;
 /** What kind of failure a status reports; the message says the details. */
 typedef enum kiln_code {
   KILN_OK = 0,
-  /** A caller's argument is wrong (input count, dtype, shape, bad dims). */
+  /** A caller's argument is wrong (input count, dtype, shape, bad dims),
+      or a run-time check of the generated code failed on the inputs. */
   KILN_INVALID_ARGUMENT = 1,
   /** A file or a function name does not exist. */
   KILN_NOT_FOUND = 2,
   /** The file is not a valid package: bad magic, truncated, corrupted,
       malformed sections or manifest. */
   KILN_DATA_LOSS = 3,
-  /** A valid package this runtime cannot run (format version, target,
-      architecture). */
+  /** A valid package this runtime cannot run (format version, entry ABI
+      version, target, architecture, CPU features). */
   KILN_UNIMPLEMENTED = 4,
   /** Memory could not be allocated. */
   KILN_RESOURCE_EXHAUSTED = 5,
-  /** The OS failed (mmap, dlopen) or the package's code broke its contract. */
+  /** The OS failed (mmap, dlopen) or the package's code broke its contract
+      (a bad result, a returned status that is not a kiln_code). */
   KILN_INTERNAL = 6
 } kiln_code;
 
@@ -218,14 +225,21 @@ KILN_API void *kiln_tensor_data(kiln_tensor *tensor);
 typedef struct kiln_context kiln_context;
 
 /** Creates a context. `num_threads` is the number of threads the generated
-    code may use; 0 means one per hardware thread. Today kiln's CPU code is
-    single-threaded: the value is validated and recorded (and reported by
-    kiln_context_num_threads), but no worker threads are started. On success
+    code may use, the calling thread included; 0 means one per hardware
+    thread; at most 1024. The context starts num_threads - 1 worker threads
+    (none for one thread), which stay idle until code calls parallel_for
+    (include/kiln/abi.h) and are joined by kiln_context_free. Code that
+    uses parallel_for runs its chunks on them and on the thread that called
+    kiln_function_run; code that does not runs on the calling thread alone.
+    Several runs may share one context at once: their parallel_for calls
+    share the workers, and each caller always makes progress on its own.
+    KILN_RESOURCE_EXHAUSTED when the threads cannot be started. On success
     `*out_context` is owned by the caller (kiln_context_free). */
 KILN_API kiln_status kiln_context_create(int32_t num_threads,
                                          kiln_context **out_context);
 
-/** Releases `context`; NULL is allowed. */
+/** Releases `context` and joins its worker threads; NULL is allowed. No run
+    using it may be in flight. */
 KILN_API void kiln_context_free(kiln_context *context);
 
 /** The resolved thread count (>= 1); 1 for NULL. */
@@ -255,12 +269,41 @@ typedef struct kiln_value_info {
   const char *const *dim_names;
 } kiln_value_info;
 
-/** Maps the package file at `path` read-only, checks it (magic, version,
-    size, section bounds, checksum, manifest, target) and loads its code.
-    Weights stay in the mapping; they are never copied. On success
+/** Maps the package file at `path` read-only, checks it and loads its
+    code. Checked at load: magic and format version (a version-1 package or
+    one newer than this runtime gives KILN_UNIMPLEMENTED), size, the header
+    checksum, the section table (kinds, bounds, alignment, no overlaps), the
+    checksums of the manifest and code sections, the manifest, the target,
+    architecture and CPU features, and each function's entry ABI version.
+    The weights are mapped but not read, so loading costs the same for any
+    weight size; kiln_package_verify checks them on request. On success
     `*out_package` is owned by the caller (kiln_package_free). */
 KILN_API kiln_status kiln_package_load(const char *path,
                                        kiln_package **out_package);
+
+/** Like kiln_package_load, for a package already in memory (e.g. embedded
+    in an executable): `size` must be the package's exact size. `name`
+    (NULL for "<memory>") starts the messages about it.
+
+    Ownership: when `data` is 64-byte aligned the package BORROWS it: the
+    runtime neither copies nor frees it, the weights are used where they
+    are, and the memory must stay valid and unchanged until
+    kiln_package_free. When `data` is not 64-byte aligned the runtime COPIES
+    the whole package into an aligned buffer of its own (the weights must
+    be 64-byte aligned), and `data` may be released as soon as this call
+    returns. Align embedded packages (e.g. `.balign 64` before `.incbin`)
+    to avoid the copy. */
+KILN_API kiln_status kiln_package_load_from_memory(const void *data,
+                                                   size_t size,
+                                                   const char *name,
+                                                   kiln_package **out_package);
+
+/** Checks the checksum of every section of a loaded package, the weights
+    included: it reads the whole package (a few GB/s), which loading does
+    not. KILN_DATA_LOSS names the first section that does not match
+    ("weights section checksum mismatch: ..."). May run concurrently with
+    runs of the package. */
+KILN_API kiln_status kiln_package_verify(const kiln_package *package);
 
 /** Unloads `package`; its functions, value infos and names become invalid
     and no kiln_function_run of it may be in flight. NULL is allowed. Output
@@ -303,16 +346,39 @@ kiln_function_output(const kiln_function *function, size_t index);
 /** Runs `function`. `inputs` holds `input_count` tensors in the model's
     order; they are checked against the signature (count, dtype, rank,
     static dims, and symbolic dims bound consistently across inputs) and only
-    read. `context` may be NULL. `outputs` must have room for exactly
-    kiln_function_output_count(function) entries (`output_count`); on
-    success each entry receives a new tensor owned by the caller
-    (kiln_tensor_free), on failure every entry is set to NULL. */
+    read. `context` may be NULL (one thread). `outputs` must have room for
+    exactly kiln_function_output_count(function) entries (`output_count`);
+    on success each entry receives a new tensor owned by the caller
+    (kiln_tensor_free), on failure every entry is set to NULL.
+
+    A run-time check of the generated code that fails (e.g. inner dims of a
+    matmul that differ, which only the run's sizes reveal) gives
+    KILN_INVALID_ARGUMENT "function 'NAME': <the code's message>"; no output
+    is returned and every buffer the code allocated is freed. */
 KILN_API kiln_status kiln_function_run(const kiln_function *function,
                                        const kiln_context *context,
                                        kiln_tensor *const *inputs,
                                        size_t input_count,
                                        kiln_tensor **outputs,
                                        size_t output_count);
+
+/** Like kiln_function_run, but the outputs go into tensors the caller
+    created (e.g. with kiln_tensor_create_zeroed, reused across runs):
+    `outputs` holds exactly kiln_function_output_count(function) distinct
+    tensors. Before the run each is checked against the signature (dtype,
+    rank, static dims and dims the inputs bind); after it, against the
+    shape the run produced: any difference is KILN_INVALID_ARGUMENT and no
+    tensor is written. On success each tensor holds its result. The
+    runtime copies each result into its tensor (the generated code
+    allocates its results itself today), so this saves the allocation of
+    output tensors but not the copy. An output tensor may also be one of
+    the inputs. */
+KILN_API kiln_status kiln_function_run_into(const kiln_function *function,
+                                            const kiln_context *context,
+                                            kiln_tensor *const *inputs,
+                                            size_t input_count,
+                                            kiln_tensor *const *outputs,
+                                            size_t output_count);
 
 #ifdef __cplusplus
 } /* extern "C" */

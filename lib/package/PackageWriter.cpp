@@ -1,4 +1,4 @@
-// lib/package/PackageWriter.cpp - lays out and writes a .kpkg: header, manifest, weights, code, checksum.
+// lib/package/PackageWriter.cpp - lays out and writes a .kpkg (format 2): header, section table, manifest, code, weights.
 #include "lib/package/PackageWriter.h"
 
 #include "runtime/AtomicFile.h"
@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <unordered_set>
 
 namespace fmt = kiln::format;
@@ -13,31 +14,52 @@ using Json = nlohmann::json;
 
 namespace {
 
-/// Writes through an AtomicFile while hashing every byte for the trailing
-/// checksum, so the file is produced in one pass.
-class HashingWriter {
+/// Writes through an AtomicFile, tracking the offset so that padding can be
+/// expressed as "up to offset N".
+class OffsetWriter {
 public:
-  explicit HashingWriter(kiln::AtomicFile &file) : file_(file) {}
+  explicit OffsetWriter(kiln::AtomicFile &file) : file_(file) {}
 
   bool write(const void *data, size_t size, std::string &error) {
-    hash_ = fmt::fnv1a(data, size, hash_);
     offset_ += size;
     return file_.write(data, size, error);
   }
 
-  /// Writes zeros up to the next 64-byte boundary.
-  bool pad(std::string &error) {
-    static const uint8_t zeros[fmt::kAlignment] = {};
-    return write(zeros, fmt::alignUp(offset_) - offset_, error);
+  /// Writes zeros up to `offset` (not before the current one).
+  bool padTo(uint64_t offset, std::string &error) {
+    static const uint8_t zeros[4096] = {};
+    while (offset_ < offset) {
+      uint64_t n = std::min<uint64_t>(offset - offset_, sizeof zeros);
+      if (!write(zeros, n, error))
+        return false;
+    }
+    return true;
   }
-
-  uint64_t hash() const { return hash_; }
 
 private:
   kiln::AtomicFile &file_;
-  uint64_t hash_ = fmt::kFnvOffsetBasis;
   uint64_t offset_ = 0;
 };
+
+/// The target of the host code section: the architecture part of the
+/// manifest's triple ("x86_64"), or "" without a triple.
+bool codeTarget(const Json &manifest, std::string &target, std::string &error) {
+  auto it = manifest.find("triple");
+  if (it == manifest.end() || !it->is_string())
+    return true;
+  const std::string triple = it->get<std::string>();
+  target = triple.substr(0, triple.find('-'));
+  bool printable = std::all_of(target.begin(), target.end(), [](char c) {
+    return c > 0x20 && c < 0x7f;
+  });
+  if (target.size() > fmt::kTargetSize || !printable) {
+    error = "manifest triple '" + triple +
+            "' does not start with an architecture name of at most " +
+            std::to_string(fmt::kTargetSize) + " printable characters";
+    return false;
+  }
+  return true;
+}
 
 /// Checks what the writer is responsible for: the weights and the indices
 /// that refer to them. The reader validates the rest of the manifest.
@@ -129,7 +151,13 @@ bool kiln::package::writePackage(const std::string &path,
     return false;
   }
 
-  // Layout: each weight at the next 64-byte boundary of the section.
+  std::string target;
+  if (!codeTarget(manifest, target, error)) {
+    error = path + ": " + error;
+    return false;
+  }
+
+  // Each weight at the next 64-byte boundary of the weights section.
   Json weightEntries = Json::array();
   std::vector<uint64_t> offsets;
   uint64_t weightsSize = 0;
@@ -149,32 +177,78 @@ bool kiln::package::writePackage(const std::string &path,
   const std::string manifestText =
       manifest.dump(-1, ' ', false, Json::error_handler_t::replace);
 
+  // The sections in file order: what a load reads (manifest, code) first and
+  // together, the weights, which a load only maps, last.
+  std::vector<fmt::Section> sections;
+  fmt::Section manifestSection;
+  manifestSection.kind = fmt::kManifest;
+  manifestSection.size = manifestText.size();
+  manifestSection.checksum = fmt::checksum(manifestText.data(), manifestText.size());
+  sections.push_back(manifestSection);
+  if (!code.empty()) {
+    fmt::Section codeSection;
+    codeSection.kind = fmt::kHostCode;
+    codeSection.size = code.size();
+    codeSection.checksum = fmt::checksum(code.data(), code.size());
+    codeSection.target = target;
+    sections.push_back(codeSection);
+  }
+  if (!weights.empty()) {
+    // The section's checksum covers the padding between weights as well:
+    // it is computed over exactly the bytes written below.
+    fmt::Checksum sum;
+    static const uint8_t zeros[fmt::kAlignment] = {};
+    uint64_t at = 0;
+    for (size_t i = 0; i < weights.size(); ++i) {
+      sum.update(zeros, offsets[i] - at);
+      sum.update(weights[i].data, weights[i].size);
+      at = offsets[i] + weights[i].size;
+    }
+    fmt::Section weightsSection;
+    weightsSection.kind = fmt::kWeights;
+    weightsSection.size = weightsSize;
+    weightsSection.alignment = fmt::kWeightsSectionAlignment;
+    weightsSection.checksum = sum.value();
+    sections.push_back(weightsSection);
+  }
+  uint64_t end = fmt::kHeaderSize + sections.size() * fmt::kSectionEntrySize;
+  for (fmt::Section &s : sections) {
+    s.offset = fmt::alignUp(end, s.alignment);
+    end = s.offset + s.size;
+  }
+
   fmt::Header header;
-  header.manifestOffset = fmt::kHeaderSize;
-  header.manifestSize = manifestText.size();
-  header.weightsOffset = fmt::alignUp(fmt::kHeaderSize + manifestText.size());
-  header.weightsSize = weightsSize;
-  header.codeOffset = fmt::alignUp(header.weightsOffset + weightsSize);
-  header.codeSize = code.size();
-  uint8_t headerBytes[fmt::kHeaderSize];
-  fmt::encodeHeader(header, headerBytes);
+  header.fileSize = end;
+  header.sectionCount = static_cast<uint32_t>(sections.size());
+  std::vector<uint8_t> head(fmt::kHeaderSize +
+                            sections.size() * fmt::kSectionEntrySize);
+  for (size_t i = 0; i < sections.size(); ++i)
+    fmt::encodeSection(sections[i], head.data() + fmt::kHeaderSize +
+                                        i * fmt::kSectionEntrySize);
+  fmt::encodeHeader(header, head.data());
+  header.checksum = fmt::headerChecksum(head.data(), header);
+  fmt::encodeHeader(header, head.data());
 
   AtomicFile file(path);
   if (!file.open(error))
     return false;
-  HashingWriter out(file);
-  if (!out.write(headerBytes, sizeof headerBytes, error) ||
-      !out.write(manifestText.data(), manifestText.size(), error) ||
-      !out.pad(error))
+  OffsetWriter out(file);
+  if (!out.write(head.data(), head.size(), error))
     return false;
-  for (const WeightBlob &w : weights)
-    if (!out.pad(error) || !out.write(w.data, w.size, error))
+  for (const fmt::Section &s : sections) {
+    if (!out.padTo(s.offset, error))
       return false;
-  if (!out.pad(error) || !out.write(code.data(), code.size(), error))
-    return false;
-  uint8_t checksum[fmt::kChecksumSize];
-  fmt::storeLE(checksum, out.hash());
-  if (!file.write(checksum, sizeof checksum, error))
-    return false;
+    bool ok = true;
+    if (s.kind == fmt::kManifest)
+      ok = out.write(manifestText.data(), manifestText.size(), error);
+    else if (s.kind == fmt::kHostCode)
+      ok = out.write(code.data(), code.size(), error);
+    else
+      for (size_t i = 0; ok && i < weights.size(); ++i)
+        ok = out.padTo(s.offset + offsets[i], error) &&
+             out.write(weights[i].data, weights[i].size, error);
+    if (!ok)
+      return false;
+  }
   return file.commit(error);
 }

@@ -1,4 +1,4 @@
-// lib/package/PackageWriter.h - writes .kpkg packages (docs/package-format.md) for kiln-compile.
+// lib/package/PackageWriter.h - writes .kpkg packages (docs/package-format.md, format 2) for kiln-compile.
 #ifndef KILN_LIB_PACKAGE_PACKAGEWRITER_H
 #define KILN_LIB_PACKAGE_PACKAGEWRITER_H
 
@@ -23,15 +23,18 @@ struct WeightBlob {
   uint64_t size = 0;
 };
 
-/// Writes a package to `path`.
+/// Writes a package (format version 2) to `path`.
 ///
 /// `manifestJson` is the manifest without its "weights" array (which must be
 /// absent): an object with "target", "functions" (each with "name",
-/// "symbol", "inputs", "outputs" and optionally "weights" as indices into
-/// `weights`), and optionally "producer" and "triple". The writer adds
-/// "format_version" and "weights", assigning each weight a 64-byte-aligned
-/// offset in the order given. `code` is the code section (for target cpu an
-/// ELF shared object exporting each function's symbol).
+/// "symbol", "abi_version", "inputs", "outputs" and optionally "weights" as
+/// indices into `weights`), and optionally "producer", "triple" and
+/// "cpu_features". The writer adds "format_version" and "weights", assigning
+/// each weight a 64-byte-aligned offset in the order given. `code` is the
+/// host code section (for target cpu an ELF shared object exporting each
+/// function's symbol); it is omitted when empty. The section table records
+/// the architecture of the triple as the code section's target, and a
+/// checksum of every section.
 ///
 /// The file is written under a temporary name in the same directory and
 /// renamed into place only when complete: on failure nothing is left behind

@@ -1,8 +1,5 @@
-// runtime/io/HostTensor.cpp - host tensor helpers: views, half-precision conversions, file dispatch by extension.
+// runtime/io/HostTensor.cpp - host tensor helpers: views, half-precision conversions, whole-file reads.
 #include "runtime/io/HostTensor.h"
-
-#include "runtime/io/Npy.h"
-#include "runtime/io/OnnxPb.h"
 
 #include <cerrno>
 #include <cmath>
@@ -122,33 +119,6 @@ bool readFileBytes(const std::string &path, std::string &bytes,
     return false;
   }
   return true;
-}
-
-namespace {
-bool endsWith(const std::string &s, const char *suffix) {
-  size_t n = std::strlen(suffix);
-  return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
-}
-} // namespace
-
-bool readTensorFile(const std::string &path, HostTensor &out,
-                    std::string &error) {
-  if (endsWith(path, ".npy"))
-    return readNpy(path, out, error);
-  if (endsWith(path, ".pb"))
-    return readPb(path, out, error);
-  error = path + ": unknown tensor file type (expected .npy or .pb)";
-  return false;
-}
-
-bool writeTensorFile(const std::string &path, const TensorView &t,
-                     const std::string &name, std::string &error) {
-  if (endsWith(path, ".npy"))
-    return writeNpy(path, t, error);
-  if (endsWith(path, ".pb"))
-    return writePb(path, t, name, error);
-  error = path + ": unknown tensor file type (expected .npy or .pb)";
-  return false;
 }
 
 } // namespace kiln::io

@@ -45,17 +45,6 @@ uint16_t floatToBf16(float value);
 bool readFileBytes(const std::string &path, std::string &bytes,
                    std::string &error);
 
-/// Reads a tensor file, choosing the format by extension: .npy or .pb (an
-/// ONNX TensorProto).
-bool readTensorFile(const std::string &path, HostTensor &out,
-                    std::string &error);
-
-/// Writes a tensor file by extension (.npy or .pb), atomically: a failed
-/// write leaves no partial file. `name` is stored where the format has a
-/// name field (.pb).
-bool writeTensorFile(const std::string &path, const TensorView &t,
-                     const std::string &name, std::string &error);
-
 // Bridges to the C API. Inline, so that this library does not link the
 // runtime: a caller that uses them links kiln_runtime itself.
 

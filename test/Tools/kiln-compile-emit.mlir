@@ -18,7 +18,7 @@ func.func @main(%x: tensor<2x3xf32> {model.name = "x"}) -> (tensor<2x3xf32> {mod
 // LINALG-NOT: model.
 
 // LLVM-DAG: define void @_mlir_ciface_main(ptr
-// LLVM-DAG: define void @kiln_entry_main(ptr
+// LLVM-DAG: define {{.*}}i32 @kiln_entry_main(ptr {{.*}}, ptr
 
 // OBJ: T kiln_entry_main
 

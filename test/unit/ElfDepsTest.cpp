@@ -1,4 +1,4 @@
-// test/unit/ElfDepsTest.cpp - libkiln_runtime.so needs only system libraries and exports only the C API.
+// test/unit/ElfDepsTest.cpp - libkiln_runtime.so needs only system libraries and exports only the C API; lib/runner without .pb needs no protobuf.
 //
 // Reads the ELF file directly (section headers, .dynamic and .dynsym) rather
 // than parsing readelf's output.
@@ -101,6 +101,23 @@ TEST(ElfDeps, RuntimeExportsOnlyTheCApi) {
             info.exported.end());
   for (const std::string &name : info.exported)
     EXPECT_EQ(name.rfind("kiln_", 0), 0u) << "exported: " << name;
+}
+
+TEST(ElfDeps, RunnerWithoutPbNeedsNoProtobuf) {
+  auto needsProtobuf = [](const char *path) {
+    ElfInfo info;
+    std::string error;
+    EXPECT_TRUE(parseElf(kiln::test::readFile(path), info, error)) << path << ": " << error;
+    EXPECT_FALSE(info.needed.empty()) << path;
+    for (const std::string &lib : info.needed)
+      if (lower(lib).find("protobuf") != std::string::npos ||
+          lower(lib).find("onnx") != std::string::npos)
+        return true;
+    return false;
+  };
+  // kiln-run reads .pb files, so the check can tell the difference.
+  EXPECT_TRUE(needsProtobuf(KILN_RUN));
+  EXPECT_FALSE(needsProtobuf(KILN_RUNNER_NPY_ONLY));
 }
 
 } // namespace

@@ -143,8 +143,7 @@ TEST(OnnxPb, WriteThenRead) {
   in.dims = {2, 1};
   in.data = {0x80, 0x3f, 0x00, 0xc0}; // bf16 1.0, -2.0
   std::string error;
-  ASSERT_TRUE(kiln::io::writeTensorFile(dir.file("t.pb"), kiln::io::view(in),
-                                        "logits", error))
+  ASSERT_TRUE(kiln::io::writePb(dir.file("t.pb"), kiln::io::view(in), "logits", error))
       << error;
   EXPECT_EQ(dir.list(), std::vector<std::string>{"t.pb"});
   Proto p;
@@ -152,17 +151,10 @@ TEST(OnnxPb, WriteThenRead) {
   EXPECT_EQ(p.name(), "logits");
   EXPECT_EQ(p.data_type(), Proto::BFLOAT16);
   HostTensor out;
-  ASSERT_TRUE(kiln::io::readTensorFile(dir.file("t.pb"), out, error)) << error;
+  ASSERT_TRUE(kiln::io::readPb(dir.file("t.pb"), out, error)) << error;
   EXPECT_EQ(out.dtype, in.dtype);
   EXPECT_EQ(out.dims, in.dims);
   EXPECT_EQ(out.data, in.data);
-}
-
-TEST(TensorFile, RejectsUnknownExtensions) {
-  HostTensor t;
-  std::string error;
-  EXPECT_FALSE(kiln::io::readTensorFile("x.bin", t, error));
-  EXPECT_EQ(error, "x.bin: unknown tensor file type (expected .npy or .pb)");
 }
 
 } // namespace

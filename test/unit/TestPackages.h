@@ -16,8 +16,11 @@ extern const float kWeightW[4];
 std::string kernelBytes();
 
 /// The manifest (without "weights") describing test_kernels.c's functions:
-/// main, add2, transpose, identity, bad_shape. `target` replaces "cpu".
-std::string testManifest(const std::string &target = "cpu");
+/// main, add2, transpose, identity, bad_shape, par_fill, rendezvous,
+/// bad_size, ret_code, fail_null. `target` replaces "cpu"; `mainAbiVersion` replaces
+/// main's "abi_version" (a JSON value; "" drops the key).
+std::string testManifest(const std::string &target = "cpu",
+                         const std::string &mainAbiVersion = "2");
 
 /// Two weights: "pad" (u8[5], so that "w" must be realigned) and "w".
 std::vector<kiln::package::WeightBlob> testWeights();

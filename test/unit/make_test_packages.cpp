@@ -1,4 +1,5 @@
 // test/unit/make_test_packages.cpp - writes the packages that the kiln-run CLI tests use (a ctest fixture).
+#include "runtime/PackageFormat.h"
 #include "test/unit/TestPackages.h"
 
 #include <cstdio>
@@ -14,12 +15,23 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "error: %s\n", error.c_str());
     return 1;
   }
-  // One flipped bit in the middle (the code section): only the checksum
-  // can tell.
-  std::string bytes = kiln::test::readFile(dir + "/add.kpkg");
-  bytes[bytes.size() / 2] ^= 0x10;
-  kiln::test::writeFile(dir + "/corrupt.kpkg", bytes);
-  std::printf("wrote %s/add.kpkg and %s/corrupt.kpkg\n", dir.c_str(),
+  // One flipped bit in the code section, which a load checks, and one in
+  // the weights section, which only --verify reads.
+  const std::string bytes = kiln::test::readFile(dir + "/add.kpkg");
+  const auto *p = reinterpret_cast<const uint8_t *>(bytes.data());
+  const kiln::format::Header h = kiln::format::decodeHeader(p);
+  std::string code = bytes, weights = bytes;
+  for (uint32_t i = 0; i < h.sectionCount; ++i) {
+    kiln::format::Section s = kiln::format::decodeSection(
+        p + kiln::format::kHeaderSize + i * kiln::format::kSectionEntrySize);
+    if (s.kind == kiln::format::kHostCode)
+      code[s.offset + s.size / 2] ^= 0x10;
+    if (s.kind == kiln::format::kWeights)
+      weights[s.offset + 64] ^= 0x10; // the first byte of weight "w"
+  }
+  kiln::test::writeFile(dir + "/corrupt.kpkg", code);
+  kiln::test::writeFile(dir + "/corrupt-weights.kpkg", weights);
+  std::printf("wrote add.kpkg, corrupt.kpkg and corrupt-weights.kpkg in %s\n",
               dir.c_str());
   return 0;
 }

@@ -34,10 +34,14 @@ std::string kiln::cpu::hostTriple() {
 
 namespace {
 
-/// Adds `void kiln_entry_<name>(ptr args)` calling `_mlir_ciface_<name>` with
-/// args[i] as its i-th pointer argument (result area first, then inputs and
-/// weights). One signature for every function lets the runtime call any entry
-/// without knowing its arity at compile time.
+/// Adds `i32 kiln_entry_<name>(ptr args, ptr exec)` (include/kiln/abi.h,
+/// entry ABI 2) calling `_mlir_ciface_<name>` with args[i] as its i-th
+/// pointer argument (result area first, then inputs and weights). One
+/// signature for every function lets the runtime call any entry without
+/// knowing its arity at compile time. A function whose last argument carries
+/// `kiln.exec` (an !llvm.ptr) receives the runtime's kiln_exec there instead
+/// of an args slot; the others ignore it. The wrapper returns 0 (KILN_OK):
+/// failed run-time checks are reported through exec->fail.
 LogicalResult addPackedWrappers(ModuleOp module, llvm::Module &llvmModule) {
   llvm::LLVMContext &ctx = llvmModule.getContext();
   for (auto func : module.getOps<LLVM::LLVMFuncOp>()) {
@@ -50,9 +54,12 @@ LogicalResult addPackedWrappers(ModuleOp module, llvm::Module &llvmModule) {
     if (!ciface)
       return module.emitError("missing C interface of function '")
              << func.getName() << "'";
+    const unsigned numArgs = func.getNumArguments();
+    const bool takesExec =
+        numArgs > 0 && func.getArgAttr(numArgs - 1, "kiln.exec");
     auto *ptrType = llvm::PointerType::get(ctx, 0);
-    auto *wrapperType = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx),
-                                                {ptrType}, false);
+    auto *wrapperType = llvm::FunctionType::get(
+        llvm::Type::getInt32Ty(ctx), {ptrType, ptrType}, false);
     auto *wrapper = llvm::Function::Create(
         wrapperType, llvm::GlobalValue::ExternalLinkage,
         kiln::cpu::entrySymbol(func.getName()), llvmModule);
@@ -62,12 +69,16 @@ LogicalResult addPackedWrappers(ModuleOp module, llvm::Module &llvmModule) {
       if (!param.getType()->isPointerTy())
         return module.emitError("entry '")
                << func.getName() << "' has a non-pointer C interface argument";
+      if (takesExec && i + 1 == ciface->arg_size()) {
+        args.push_back(wrapper->getArg(1));
+        continue;
+      }
       llvm::Value *slot = builder.CreateConstGEP1_64(
           ptrType, wrapper->getArg(0), i);
       args.push_back(builder.CreateLoad(ptrType, slot));
     }
     builder.CreateCall(ciface, args);
-    builder.CreateRetVoid();
+    builder.CreateRet(builder.getInt32(0));
   }
   return success();
 }

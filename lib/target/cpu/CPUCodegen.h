@@ -25,8 +25,8 @@ struct CodegenOptions {
   std::string cpu = "host";
 };
 
-/// The packed entry symbol of function `name`: `void <symbol>(void **args)`,
-/// the calling convention of docs/package-format.md.
+/// The packed entry symbol of function `name`: `int32_t <symbol>(void **args,
+/// kiln_exec *exec)`, entry ABI 2 (include/kiln/abi.h, docs/package-format.md).
 std::string entrySymbol(llvm::StringRef name);
 
 /// The host triple kiln generates code for.

@@ -6,6 +6,7 @@
 
 #include "dialects/Model/IR/ModelOps.h"
 #include "kiln/Pipelines.h"
+#include "kiln/abi.h"
 #include "lib/package/PackageWriter.h"
 #include "passes/CPU/Passes.h"
 
@@ -92,6 +93,7 @@ FailureOr<nlohmann::json> readSignatures(ModuleOp module) {
     }
     functions.push_back({{"name", func.getName().str()},
                          {"symbol", kiln::cpu::entrySymbol(func.getName())},
+                         {"abi_version", KILN_ABI_VERSION},
                          {"inputs", inputs},
                          {"outputs", outputs}});
   }
