@@ -53,6 +53,8 @@ struct CPURuntimeChecksPass
   static Value addExecArgument(func::FuncOp func) {
     MLIRContext *ctx = func.getContext();
     unsigned index = func.getNumArguments();
+    if (index > 0 && func.getArgAttr(index - 1, kiln::cpu::kExecArgAttr))
+      return func.getArgument(index - 1);
     Builder b(ctx);
     DictionaryAttr attrs = b.getDictionaryAttr(
         b.getNamedAttr(kiln::cpu::kExecArgAttr, UnitAttr::get(ctx)));

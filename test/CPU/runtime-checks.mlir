@@ -34,6 +34,15 @@ func.func @no_checks(%x: tensor<4xf32>) -> tensor<4xf32> {
 
 // -----
 
+/// A function that already takes the context keeps its one argument.
+// CHECK-LABEL: func @has_exec
+// CHECK-SAME: (%{{[^:]*}}: tensor<4xf32>, %{{[^:]*}}: !llvm.ptr {kiln.exec}) -> tensor<4xf32>
+func.func @has_exec(%x: tensor<4xf32>, %e: !llvm.ptr {kiln.exec}) -> tensor<4xf32> {
+  return %x : tensor<4xf32>
+}
+
+// -----
+
 /// A private function has no context to report to.
 func.func private @helper(%ok: i1) {
   // expected-error @+1 {{run-time checks in a private function are not supported}}
