@@ -25,8 +25,12 @@ def ConvertModelToLinalg : Pass<"kiln-convert-model-to-linalg"> {
       indexing maps; other data movement is `tensor` ops or
       `linalg.transpose`.
     `model.weight` stays: how code reaches weights is the target's entry ABI.
-    Dynamic dims are read with `tensor.dim`; a dynamic dim is assumed not to
-    broadcast (it is never 1 where the other operand's dim is larger).
+    Dynamic dims are read with `tensor.dim`. Sizes the compiler cannot prove
+    (DimEquivalence) are handled for every run-time value or checked: a
+    dynamic dim that may be 1 stretches at run time, contradicting sizes and
+    unequal matmul inner dims fail a `cf.assert` naming the source node, and
+    the code after it runs on guarded operands that keep every access in
+    bounds (docs/passes.md, "Sizes the compiler cannot prove").
 
     ```mlir
     %r = model.relu %x : tensor<4xf32>

@@ -131,3 +131,74 @@ func.func @matmul_batch_unknown(%a: tensor<?x2x3xf32>, %b: tensor<?x3x5xf32>) ->
   %0 = model.matmul %a, %b : (tensor<?x2x3xf32>, tensor<?x3x5xf32>) -> tensor<?x2x5xf32>
   return %0 : tensor<?x2x5xf32>
 }
+
+// -----
+
+/// Concat: the other dims of inputs not proven equal are checked; after a
+/// failed check the input becomes zeros of the source's size.
+// CHECK-LABEL: func @concat_unknown
+// CHECK-SAME: (%[[A:.*]]: tensor<?x4xf32>, %[[B:.*]]: tensor<?x2xf32>)
+// CHECK: %[[DB:.*]] = tensor.dim %[[B]], %c0
+// CHECK: %[[DA:.*]] = tensor.dim %[[A]], %c0
+// CHECK: %[[EQ:.*]] = arith.cmpi eq, %[[DB]], %[[DA]]
+// CHECK: cf.assert %{{.*}}, "{{.*}} (model.concat): the inputs' sizes do not concatenate into the result
+// CHECK: %[[SB:.*]] = scf.if
+// CHECK: tensor.insert_slice %[[A]]
+// CHECK: tensor.insert_slice %[[SB]]
+func.func @concat_unknown(%a: tensor<?x4xf32>, %b: tensor<?x2xf32>) -> tensor<?x6xf32> {
+  %0 = model.concat %a, %b {axis = 1 : i64} : (tensor<?x4xf32>, tensor<?x2xf32>) -> tensor<?x6xf32>
+  return %0 : tensor<?x6xf32>
+}
+
+// -----
+
+/// Near miss: concat of dims proven equal needs no check.
+// CHECK-LABEL: func @concat_proven
+// CHECK-NOT: cf.assert
+func.func @concat_proven(%a: tensor<?x4xf32>) -> tensor<?x8xf32> {
+  %r = model.relu %a : tensor<?x4xf32>
+  %0 = model.concat %a, %r {axis = 1 : i64} : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<?x8xf32>
+  return %0 : tensor<?x8xf32>
+}
+
+// -----
+
+/// Reshape with -1 on a dynamic input: the known part must not be 0 (it is
+/// divided by) and must divide the element count; a failed check yields an
+/// empty tensor instead of a view of the wrong size.
+// CHECK-LABEL: func @reshape_inferred
+// CHECK: %[[ZERO:.*]] = arith.cmpi eq, %[[KNOWN:.*]], %c0
+// CHECK: %[[SAFE:.*]] = arith.select %[[ZERO]], %c1{{.*}}, %[[KNOWN]]
+// CHECK: arith.divui %{{.*}}, %[[SAFE]]
+// CHECK: arith.remui %{{.*}}, %[[SAFE]]
+// CHECK: cf.assert %[[OK:.*]], "{{.*}} (model.reshape): the input's element count does not fit the requested shape"
+// CHECK: scf.if %[[OK]] -> (tensor<?x3xf32>) {
+// CHECK: tensor.expand_shape
+// CHECK: } else {
+// CHECK: tensor.empty() : tensor<0x3xf32>
+func.func @reshape_inferred(%x: tensor<?xf32>) -> tensor<?x3xf32> {
+  %0 = model.reshape %x {shape = array<i64: -1, 3>} : (tensor<?xf32>) -> tensor<?x3xf32>
+  return %0 : tensor<?x3xf32>
+}
+
+// -----
+
+/// Near miss: a static reshape needs no check (the verifier counted).
+// CHECK-LABEL: func @reshape_static
+// CHECK-NOT: cf.assert
+func.func @reshape_static(%x: tensor<6x4xf32>) -> tensor<3x8xf32> {
+  %0 = model.reshape %x {shape = array<i64: 3, -1>} : (tensor<6x4xf32>) -> tensor<3x8xf32>
+  return %0 : tensor<3x8xf32>
+}
+
+// -----
+
+/// dynamic_reshape validates the run-time shape tensor.
+// CHECK-LABEL: func @dynamic_reshape_checked
+// CHECK: cf.assert %[[OK:.*]], "{{.*}} (model.dynamic_reshape): the shape tensor is not a valid reshape of the input
+// CHECK: scf.if %[[OK]] -> (tensor<?x?xf32>) {
+// CHECK: tensor.reshape
+func.func @dynamic_reshape_checked(%x: tensor<?xf32>, %s: tensor<2xi64>) -> tensor<?x?xf32> {
+  %0 = model.dynamic_reshape %x, %s : (tensor<?xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}

@@ -1,12 +1,14 @@
 //===- DataMovement.cpp - Shape and indexing `model` ops to tensor/linalg -===//
 #include "passes/Conversion/ModelToLinalg/ModelToLinalg.h"
 
+#include "dialects/Model/Analysis/DimEquivalence.h"
 #include "dialects/Model/IR/ModelOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -25,17 +27,6 @@ Value indexConstant(OpBuilder &b, Location loc, int64_t v) {
 Value i64Dim(OpBuilder &b, Location loc, Value value, int64_t i) {
   return arith::IndexCastOp::create(b, loc, b.getI64Type(),
                                     dimValue(b, loc, value, i));
-}
-
-/// Replaces `op` by a tensor.reshape of `input` to the i64 sizes `dims`.
-void replaceWithReshape(ConversionPatternRewriter &rewriter, Operation *op,
-                        Value input, ArrayRef<Value> dims) {
-  Value shape = tensor::FromElementsOp::create(
-      rewriter, op->getLoc(),
-      RankedTensorType::get({(int64_t)dims.size()}, rewriter.getI64Type()),
-      dims);
-  rewriter.replaceOpWithNewOp<tensor::ReshapeOp>(op, op->getResult(0).getType(),
-                                                 input, shape);
 }
 
 struct TransposePattern : OpConversionPattern<TransposeOp> {
@@ -96,9 +87,33 @@ Value reshapeRowMajor(OpBuilder &b, Location loc, Value input,
   return buildExpandShape(b, loc, resultType, flat, all, sizes);
 }
 
+/// After a failed size check, the value a reshape yields instead of a view
+/// of the wrong number of elements: zeros whose dynamic dims are 0, which
+/// nothing can read out of bounds.
+Value guardedReshape(OpBuilder &b, Location loc, Value ok,
+                     RankedTensorType resultType,
+                     llvm::function_ref<Value(OpBuilder &, Location)> build) {
+  auto ifOp = scf::IfOp::create(
+      b, loc, ok,
+      [&](OpBuilder &nb, Location nloc) {
+        scf::YieldOp::create(nb, nloc, build(nb, nloc));
+      },
+      [&](OpBuilder &nb, Location nloc) {
+        SmallVector<OpFoldResult> sizes;
+        for (int64_t d : resultType.getShape())
+          sizes.push_back(nb.getIndexAttr(ShapedType::isDynamic(d) ? 0 : d));
+        scf::YieldOp::create(nb, nloc,
+                             zerosOfType(nb, nloc, resultType, sizes));
+      });
+  return ifOp.getResult(0);
+}
+
 // reshape: the row-major element order is kept, so a reshape is a
 // collapse_shape / expand_shape to the resolved shape (0 copies an input dim,
-// -1 takes the remaining element count).
+// -1 takes the remaining element count). With dynamic input dims the
+// element counts are checked at run time: the -1 must divide evenly (and the
+// other entries must not be 0, which it would divide by), and without a -1
+// the counts must be equal.
 struct ReshapePattern : OpConversionPattern<ReshapeOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -129,16 +144,46 @@ struct ReshapePattern : OpConversionPattern<ReshapeOp> {
             rewriter, loc, known,
             getValueOrCreateConstantIndexOp(rewriter, loc, dim));
     }
-    if (inferredAt >= 0) {
-      Value total = indexConstant(rewriter, loc, 1);
-      for (int64_t i = 0; i < inputType.getRank(); ++i)
-        total = arith::MulIOp::create(rewriter, loc, total,
-                                      dimValue(rewriter, loc, input, i));
-      dims[inferredAt] =
-          arith::DivUIOp::create(rewriter, loc, total, known).getResult();
+    if (inputType.hasStaticShape()) {
+      // The verifier checked the element counts (and inferred every dim).
+      rewriter.replaceOp(
+          op, reshapeRowMajor(rewriter, loc, input, resultType, dims));
+      return success();
     }
-    rewriter.replaceOp(op,
-                       reshapeRowMajor(rewriter, loc, input, resultType, dims));
+    Value total = indexConstant(rewriter, loc, 1);
+    for (int64_t i = 0; i < inputType.getRank(); ++i)
+      total = arith::MulIOp::create(rewriter, loc, total,
+                                    dimValue(rewriter, loc, input, i));
+    Value zero = indexConstant(rewriter, loc, 0);
+    Value ok;
+    if (inferredAt >= 0) {
+      Value isZero = arith::CmpIOp::create(
+          rewriter, loc, arith::CmpIPredicate::eq, known, zero);
+      Value safeKnown = arith::SelectOp::create(
+          rewriter, loc, isZero, indexConstant(rewriter, loc, 1), known);
+      Value inferred =
+          arith::DivUIOp::create(rewriter, loc, total, safeKnown);
+      Value rest = arith::RemUIOp::create(rewriter, loc, total, safeKnown);
+      ok = arith::AndIOp::create(
+          rewriter, loc,
+          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ne,
+                                known, zero),
+          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, rest,
+                                zero));
+      dims[inferredAt] = inferred;
+    } else {
+      ok = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
+                                 total, known);
+    }
+    emitRuntimeCheck(rewriter, loc, ok, op,
+                     "the input's element count does not fit the requested "
+                     "shape");
+    rewriter.replaceOp(
+        op, guardedReshape(rewriter, loc, ok, resultType,
+                           [&](OpBuilder &b, Location l) {
+                             return reshapeRowMajor(b, l, input, resultType,
+                                                    dims);
+                           }));
     return success();
   }
 };
@@ -201,13 +246,75 @@ struct DynamicReshapePattern : OpConversionPattern<DynamicReshapeOp> {
           arith::SelectOp::create(rewriter, loc, isInferred, one, v));
       entries.push_back(v);
     }
-    Value inferred = arith::DivSIOp::create(rewriter, loc, total, known);
+    // Valid: at most one -1, no other negative entry, a known part that is
+    // not 0 when there is a -1 (it divides by it), and equal element counts.
+    Value ok = arith::ConstantIntOp::create(rewriter, loc, rewriter.getI1Type(), 1);
+    Value inferredCount = i64Constant(0);
+    for (Value v : entries) {
+      Value isInferred = arith::CmpIOp::create(
+          rewriter, loc, arith::CmpIPredicate::eq, v, minusOne);
+      inferredCount = arith::AddIOp::create(
+          rewriter, loc, inferredCount,
+          arith::ExtUIOp::create(rewriter, loc, i64, isInferred));
+      Value valid = arith::OrIOp::create(
+          rewriter, loc, isInferred,
+          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::sge, v,
+                                zero));
+      ok = arith::AndIOp::create(rewriter, loc, ok, valid);
+    }
+    Value hasInferred = arith::CmpIOp::create(
+        rewriter, loc, arith::CmpIPredicate::eq, inferredCount, one);
+    ok = arith::AndIOp::create(
+        rewriter, loc, ok,
+        arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ule,
+                              inferredCount, one));
+    Value knownIsZero = arith::CmpIOp::create(
+        rewriter, loc, arith::CmpIPredicate::eq, known, zero);
+    Value safeKnown =
+        arith::SelectOp::create(rewriter, loc, knownIsZero, one, known);
+    Value inferred = arith::DivSIOp::create(rewriter, loc, total, safeKnown);
+    Value fits = arith::SelectOp::create(
+        rewriter, loc, hasInferred,
+        arith::AndIOp::create(
+            rewriter, loc,
+            arith::XOrIOp::create(
+                rewriter, loc, knownIsZero,
+                arith::ConstantIntOp::create(rewriter, loc,
+                                             rewriter.getI1Type(), 1)),
+            arith::CmpIOp::create(
+                rewriter, loc, arith::CmpIPredicate::eq,
+                arith::RemSIOp::create(rewriter, loc, total, safeKnown),
+                zero)),
+        arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, total,
+                              known));
+    ok = arith::AndIOp::create(rewriter, loc, ok, fits);
     for (Value &v : entries) {
       Value isInferred = arith::CmpIOp::create(
           rewriter, loc, arith::CmpIPredicate::eq, v, minusOne);
       v = arith::SelectOp::create(rewriter, loc, isInferred, inferred, v);
     }
-    replaceWithReshape(rewriter, op, input, entries);
+    // A static result dim must also be what the shape tensor asks for.
+    for (auto [i, v] : llvm::enumerate(entries))
+      if (!resultType.isDynamicDim(i))
+        ok = arith::AndIOp::create(
+            rewriter, loc, ok,
+            arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, v,
+                                  i64Constant(resultType.getDimSize(i))));
+    emitRuntimeCheck(rewriter, loc, ok, op,
+                     "the shape tensor is not a valid reshape of the input "
+                     "(negative entries, more than one -1, or a different "
+                     "element count)");
+    rewriter.replaceOp(
+        op, guardedReshape(rewriter, loc, ok, resultType,
+                           [&](OpBuilder &b, Location l) -> Value {
+                             Value shape = tensor::FromElementsOp::create(
+                                 b, l,
+                                 RankedTensorType::get(
+                                     {(int64_t)entries.size()}, i64),
+                                 entries);
+                             return tensor::ReshapeOp::create(
+                                 b, l, resultType, input, shape);
+                           }));
     return success();
   }
 };
@@ -239,16 +346,104 @@ struct SqueezePattern : OpConversionPattern<SqueezeOp> {
 };
 
 // concat: each input is inserted into the result at the running offset.
-struct ConcatPattern : OpConversionPattern<ConcatOp> {
-  using OpConversionPattern::OpConversionPattern;
+// The other dims of all inputs must agree; where the compiler cannot prove it
+// they are checked at run time, and after a failed check the unproven inputs
+// are replaced by zeros of the result's size, so every insert stays in
+// bounds.
+struct ConcatPattern : CheckedPattern<ConcatOp> {
+  using CheckedPattern::CheckedPattern;
   LogicalResult
   matchAndRewrite(ConcatOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto resultType = cast<RankedTensorType>(op.getType());
     int64_t axis = op.getAxis(), rank = resultType.getRank();
-    ValueRange inputs = adaptor.getInputs();
-    Value first = inputs.front();
+    SmallVector<Value> inputs(adaptor.getInputs());
+    ValueRange modelInputs = op.getInputs();
+
+    // Each other dim's size comes from a static input if there is one.
+    SmallVector<size_t> sourceOf(rank, 0);
+    for (int64_t i = 0; i < rank; ++i)
+      for (auto [k, input] : llvm::enumerate(inputs))
+        if (!cast<RankedTensorType>(input.getType()).isDynamicDim(i))
+          sourceOf[i] = k;
+    SmallVector<bool> guarded(inputs.size(), false);
+    Value ok = arith::ConstantIntOp::create(rewriter, loc,
+                                            rewriter.getI1Type(), 1);
+    for (int64_t i = 0; i < rank; ++i) {
+      if (i == axis)
+        continue;
+      size_t src = sourceOf[i];
+      for (auto [k, input] : llvm::enumerate(inputs)) {
+        if (k == src)
+          continue;
+        bool bothStatic =
+            !cast<RankedTensorType>(input.getType()).isDynamicDim(i) &&
+            !cast<RankedTensorType>(inputs[src].getType()).isDynamicDim(i);
+        if (bothStatic || (facts && facts->provenEqual(modelInputs[k], i,
+                                                       modelInputs[src], i)))
+          continue;
+        guarded[k] = true;
+        ok = arith::AndIOp::create(
+            rewriter, loc, ok,
+            arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
+                                  dimValue(rewriter, loc, input, i),
+                                  dimValue(rewriter, loc, inputs[src], i)));
+      }
+    }
+    // A result axis refined to a static size must be what the inputs add up
+    // to; after a failed check the dynamic ones become empty along it.
+    SmallVector<bool> emptied(inputs.size(), false);
+    if (!resultType.isDynamicDim(axis)) {
+      Value total = indexConstant(rewriter, loc, 0);
+      for (auto [k, input] : llvm::enumerate(inputs)) {
+        total = arith::AddIOp::create(rewriter, loc, total,
+                                      dimValue(rewriter, loc, input, axis));
+        if (cast<RankedTensorType>(input.getType()).isDynamicDim(axis))
+          guarded[k] = emptied[k] = true;
+      }
+      if (llvm::is_contained(emptied, true))
+        ok = arith::AndIOp::create(
+            rewriter, loc, ok,
+            arith::CmpIOp::create(
+                rewriter, loc, arith::CmpIPredicate::eq, total,
+                indexConstant(rewriter, loc, resultType.getDimSize(axis))));
+    }
+    if (llvm::is_contained(guarded, true)) {
+      emitRuntimeCheck(rewriter, loc, ok, op,
+                       "the inputs' sizes do not concatenate into the result "
+                       "(dims other than the axis differ, or the axis sizes "
+                       "do not add up)");
+      for (auto [k, input] : llvm::enumerate(inputs)) {
+        if (!guarded[k])
+          continue;
+        Value original = input;
+        input = scf::IfOp::create(
+                    rewriter, loc, ok,
+                    [&](OpBuilder &b, Location l) {
+                      scf::YieldOp::create(b, l, original);
+                    },
+                    [&](OpBuilder &b, Location l) {
+                      SmallVector<OpFoldResult> sizes;
+                      for (int64_t i = 0; i < rank; ++i)
+                        sizes.push_back(
+                            i == axis && emptied[k]
+                                ? OpFoldResult(b.getIndexAttr(0))
+                                : tensor::getMixedSize(
+                                      b, l,
+                                      i == axis ? original
+                                                : inputs[sourceOf[i]],
+                                      i));
+                      scf::YieldOp::create(
+                          b, l,
+                          zerosOfType(
+                              b, l,
+                              cast<RankedTensorType>(original.getType()),
+                              sizes));
+                    })
+                    .getResult(0);
+      }
+    }
 
     SmallVector<Value> sizes;
     for (int64_t i = 0; i < rank; ++i) {
@@ -262,11 +457,7 @@ struct ConcatPattern : OpConversionPattern<ConcatOp> {
         sizes.push_back(total);
         continue;
       }
-      Value known;
-      for (Value input : inputs)
-        if (!cast<RankedTensorType>(input.getType()).isDynamicDim(i))
-          known = dimValue(rewriter, loc, input, i);
-      sizes.push_back(known ? known : dimValue(rewriter, loc, first, i));
+      sizes.push_back(dimValue(rewriter, loc, inputs[sourceOf[i]], i));
     }
     Value result = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
                                            resultType.getElementType(), sizes);
@@ -424,9 +615,9 @@ struct GatherPattern : OpConversionPattern<GatherOp> {
 } // namespace
 
 void kiln::model_to_linalg::populateDataMovementPatterns(
-    RewritePatternSet &patterns, const DimFacts *) {
+    RewritePatternSet &patterns, const DimFacts *facts) {
   patterns.add<TransposePattern, ReshapePattern, ShapePattern,
-               DynamicReshapePattern, UnsqueezePattern,
-               SqueezePattern, ConcatPattern, SlicePattern, GatherPattern>(
-      patterns.getContext());
+               DynamicReshapePattern, UnsqueezePattern, SqueezePattern,
+               SlicePattern, GatherPattern>(patterns.getContext());
+  patterns.add<ConcatPattern>(patterns.getContext(), facts);
 }
