@@ -5,6 +5,10 @@ set -e
 py=$1
 run=$2
 pkg=$3
+if ! "$py" -c "import numpy" 2>/dev/null; then
+  echo "SKIP: $py has no NumPy (install python3-numpy; scripts/deps.sh does)"
+  exit 77
+fi
 "$py" - <<'PY'
 import numpy as np
 np.save("np_x.npy", np.arange(8, dtype=np.float32).reshape(2, 4))
