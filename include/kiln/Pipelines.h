@@ -16,6 +16,10 @@ namespace kiln {
 /// (`kiln-opt --kiln-model-to-linalg-pipeline="..."`).
 struct ModelToLinalgPipelineOptions
     : mlir::PassPipelineOptions<ModelToLinalgPipelineOptions> {
+  Option<bool> fuseAttention{
+      *this, "fuse-attention",
+      llvm::cl::desc("Rewrite decomposed attention into fused.attention"),
+      llvm::cl::init(true)};
   Option<bool> fuseElementwise{
       *this, "fuse-elementwise",
       llvm::cl::desc("Fuse producer/consumer elementwise linalg ops"),
@@ -24,15 +28,20 @@ struct ModelToLinalgPipelineOptions
 
 /// Options of the CPU pipelines (`kiln-opt --kiln-cpu-pipeline="..."`).
 struct CPUPipelineOptions : mlir::PassPipelineOptions<CPUPipelineOptions> {
+  Option<bool> fuseAttention{
+      *this, "fuse-attention",
+      llvm::cl::desc("Rewrite decomposed attention into fused.attention"),
+      llvm::cl::init(true)};
   Option<bool> fuseElementwise{
       *this, "fuse-elementwise",
       llvm::cl::desc("Fuse producer/consumer elementwise linalg ops"),
       llvm::cl::init(true)};
 };
 
-/// model dialect -> canonical linalg on tensors, for every target: named
-/// contractions, linalg.softmax, expand/collapse_shape, elementwise generics;
-/// `model.weight`s stay (the target's entry ABI places them).
+/// model dialect -> canonical linalg on tensors, for every target: the
+/// fusion passes (fused ops), then named contractions, linalg.softmax,
+/// expand/collapse_shape, elementwise generics and the fused ops' linalg
+/// decompositions; `model.weight`s stay (the target's entry ABI places them).
 void buildModelToLinalgPipeline(mlir::OpPassManager &pm,
                                 const ModelToLinalgPipelineOptions &options);
 

@@ -18,6 +18,9 @@ namespace kiln {
 #define GEN_PASS_REGISTRATION
 #include "passes/Conversion/Passes.h.inc"
 
+/// Adds the linalg decompositions of the `fused` ops.
+void populateFusedToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
 } // namespace kiln
 
 #endif // KILN_PASSES_CONVERSION_PASSES_H

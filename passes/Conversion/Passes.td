@@ -54,4 +54,23 @@ def ConvertModelToLinalg : Pass<"kiln-convert-model-to-linalg"> {
   ];
 }
 
+def ConvertFusedToLinalg : Pass<"kiln-convert-fused-to-linalg"> {
+  let summary = "Decompose `fused` ops into linalg on tensors";
+  let description = [{
+    The reference lowering of the `fused` ops, which every target can fall
+    back on. `fused.attention` becomes a contraction for the scores (the
+    key/value head of query head h is h / (num_heads / num_kv_heads)), an
+    elementwise step that scales, adds the mask and sets keys outside the
+    causal/sliding window to -inf, `linalg.softmax` over the keys, and a
+    contraction with the values; 16-bit floats compute in f32. The [Sq, Sk]
+    scores are materialized: a target's tiled online-softmax lowering
+    replaces this where memory matters.
+  }];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect",
+    "mlir::linalg::LinalgDialect",
+    "mlir::tensor::TensorDialect",
+  ];
+}
+
 #endif // KILN_CONVERSION_PASSES_TD

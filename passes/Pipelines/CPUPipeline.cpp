@@ -3,6 +3,7 @@
 
 #include "passes/CPU/Passes.h"
 #include "passes/Conversion/Passes.h"
+#include "passes/Fusion/Passes.h"
 #include "passes/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
@@ -19,7 +20,13 @@ using namespace mlir;
 
 void kiln::buildModelToLinalgPipeline(
     OpPassManager &pm, const ModelToLinalgPipelineOptions &options) {
+  if (options.fuseAttention) {
+    pm.addNestedPass<func::FuncOp>(createFuseAttention());
+    // Folds the transpose of K into the exporter's own transposes.
+    pm.addPass(createCanonicalizerPass());
+  }
   pm.addNestedPass<func::FuncOp>(createConvertModelToLinalg());
+  pm.addNestedPass<func::FuncOp>(createConvertFusedToLinalg());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   if (options.fuseElementwise) {
@@ -79,6 +86,7 @@ void kiln::buildCPUPipeline(OpPassManager &pm,
                             const CPUPipelineOptions &options) {
   ModelToLinalgPipelineOptions neutral;
   neutral.fuseElementwise = options.fuseElementwise;
+  neutral.fuseAttention = options.fuseAttention;
   buildModelToLinalgPipeline(pm, neutral);
   buildLinalgToCPUPipeline(pm, options);
 }

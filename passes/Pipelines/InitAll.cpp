@@ -2,9 +2,11 @@
 #include "kiln/InitAll.h"
 #include "kiln/Pipelines.h"
 
+#include "dialects/Fused/IR/FusedOps.h"
 #include "dialects/Model/IR/ModelDialect.h"
 #include "passes/CPU/Passes.h"
 #include "passes/Conversion/Passes.h"
+#include "passes/Fusion/Passes.h"
 #include "passes/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -13,7 +15,7 @@
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 
 void kiln::registerAllDialects(mlir::DialectRegistry &registry) {
-  registry.insert<kiln::model::ModelDialect>();
+  registry.insert<kiln::model::ModelDialect, kiln::fused::FusedDialect>();
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   mlir::registerAllToLLVMIRTranslations(registry);
@@ -22,6 +24,7 @@ void kiln::registerAllDialects(mlir::DialectRegistry &registry) {
 void kiln::registerAllPasses() {
   kiln::cpu::registerKilnCPUPasses();
   kiln::registerConversionPasses();
+  kiln::registerFusionPasses();
   kiln::registerKilnTransformsPasses();
   kiln::registerPipelines();
 }

@@ -34,8 +34,10 @@ for ((i = 0; ; i++)); do
 done
 ((${#outputs[@]} > 0)) || fail "no expected_0.npy in $model_dir"
 
-echo "+ $compile $model_dir/model.onnx -o $pkg"
-"$compile" "$model_dir/model.onnx" -o "$pkg" || fail "kiln-compile exited with $?"
+# KILN_E2E_COMPILE_FLAGS: extra kiln-compile flags (e.g. --fuse=none).
+read -r -a extra <<< "${KILN_E2E_COMPILE_FLAGS:-}"
+echo "+ $compile $model_dir/model.onnx -o $pkg ${extra[*]}"
+"$compile" "$model_dir/model.onnx" -o "$pkg" "${extra[@]}" || fail "kiln-compile exited with $?"
 [[ -f "$pkg" ]] || fail "kiln-compile wrote no $pkg"
 
 echo "+ $run $pkg ${inputs[*]} ${outputs[*]}"

@@ -45,6 +45,12 @@ cl::opt<std::string> targetName("target", cl::desc("Target: cpu (cuda arrives wi
 cl::opt<std::string> cpuName("cpu", cl::desc("CPU to generate code for: host (default) or an LLVM CPU name such as x86-64-v3"),
                              cl::init("host"), cl::cat(category));
 
+cl::opt<std::string> fuseList(
+    "fuse",
+    cl::desc("Fusions to run: all (default), none, or a comma-separated list "
+             "of attention (moe and ssd arrive with their fused ops)"),
+    cl::value_desc("all|none|attention"), cl::init("all"), cl::cat(category));
+
 enum class Emit { Package, MLIR, Linalg, LLVM, Obj };
 cl::opt<Emit> emit(
     "emit", cl::desc("What to write"), cl::init(Emit::Package),
@@ -62,6 +68,29 @@ cl::opt<OptLevel> optLevel(cl::desc("Optimization level"), cl::init(O2),
                                       clEnumVal(O2, "default"),
                                       clEnumVal(O3, "aggressive")),
                            cl::cat(category));
+
+/// Applies --fuse; an unknown fusion name is a command-line error.
+LogicalResult parseFuseList(MLIRContext &context,
+                            kiln::cpu::CompileOptions &options) {
+  StringRef list = fuseList;
+  if (list == "all" || list == "none") {
+    options.fuseAttention = list == "all";
+    return success();
+  }
+  options.fuseAttention = false;
+  SmallVector<StringRef> names;
+  list.split(names, ',');
+  for (StringRef name : names) {
+    name = name.trim();
+    if (name == "attention") {
+      options.fuseAttention = true;
+      continue;
+    }
+    return emitError(UnknownLoc::get(&context), "--fuse: unknown fusion '")
+           << name << "' (known: all, none, attention)";
+  }
+  return success();
+}
 
 /// "file", "file:line:col", or "file: node 'name'" for an ONNX node.
 std::string describeLocation(Location loc) {
@@ -168,6 +197,9 @@ LogicalResult run(MLIRContext &context) {
   if (targetName != "cpu")
     return emitError(UnknownLoc::get(&context), "unsupported --target='")
            << targetName << "' (this build supports: cpu)";
+  kiln::cpu::CompileOptions options;
+  if (failed(parseFuseList(context, options)))
+    return failure();
   auto module = loadModel(context);
   if (failed(module))
     return failure();
@@ -175,7 +207,6 @@ LogicalResult run(MLIRContext &context) {
     return writeOutput(context, [&](llvm::raw_ostream &os) { (*module)->print(os); },
                        false);
 
-  kiln::cpu::CompileOptions options;
   options.codegen.optLevel = optLevel;
   options.codegen.cpu = cpuName;
   // --mlir-timing reports every pass of both pipeline halves in one table.

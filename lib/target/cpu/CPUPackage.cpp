@@ -207,8 +207,10 @@ kiln::cpu::compile(ModuleOp module, Stage stage, const CompileOptions &options,
   // The same passes as kiln-cpu-pipeline, in three runs so that the linalg
   // stage can stop early and the weight order can be read off the entry ABI.
   kiln::CPUPipelineOptions cpuOptions;
-  if (failed(runPipeline(module, options, [](OpPassManager &pm) {
-        buildModelToLinalgPipeline(pm, kiln::ModelToLinalgPipelineOptions());
+  if (failed(runPipeline(module, options, [&](OpPassManager &pm) {
+        kiln::ModelToLinalgPipelineOptions neutral;
+        neutral.fuseAttention = options.fuseAttention;
+        buildModelToLinalgPipeline(pm, neutral);
       })))
     return failure();
   if (stage == Stage::Linalg)

@@ -16,6 +16,8 @@ enum class Stage { Linalg, LLVMDialect, LLVMIR, Object, Package };
 
 struct CompileOptions {
   CodegenOptions codegen;
+  /// Which fusion passes run (kiln-compile --fuse).
+  bool fuseAttention = true;
   /// Applies the user's pass-manager flags (timing, IR printing, ...).
   std::function<mlir::LogicalResult(mlir::PassManager &)> configurePassManager;
 };

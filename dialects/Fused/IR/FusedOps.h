@@ -1,0 +1,17 @@
+//===- FusedOps.h - The `fused` dialect -------------------------*- C++ -*-===//
+#ifndef KILN_DIALECTS_FUSED_IR_FUSEDOPS_H
+#define KILN_DIALECTS_FUSED_IR_FUSEDOPS_H
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Dialect.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include "dialects/Fused/IR/FusedDialect.h.inc"
+
+#define GET_OP_CLASSES
+#include "dialects/Fused/IR/FusedOps.h.inc"
+
+#endif // KILN_DIALECTS_FUSED_IR_FUSEDOPS_H

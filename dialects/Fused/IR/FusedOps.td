@@ -1,0 +1,77 @@
+//===- FusedOps.td - The `fused` dialect: whole-pattern ops -----*- tablegen -*-===//
+#ifndef KILN_FUSED_OPS_TD
+#define KILN_FUSED_OPS_TD
+
+include "mlir/IR/OpBase.td"
+include "mlir/Interfaces/DestinationStyleOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def Fused_Dialect : Dialect {
+  let name = "fused";
+  let cppNamespace = "::kiln::fused";
+  let summary = "The big patterns of modern models as one structured op each";
+  let description = [{
+    What kiln's fusion passes (`kiln-fuse-attention`, ...) rewrite the
+    decomposed subgraphs of exported models into: attention, mixture of
+    experts, Mamba-2 state-space scans. The ops are destination-style on
+    tensors, so that they tile and lower like linalg ops; each has a
+    decomposition into linalg (`kiln-convert-fused-to-linalg`) that every
+    target can fall back on.
+  }];
+}
+
+class Fused_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Fused_Dialect, mnemonic, traits>;
+
+def Fused_AttentionOp : Fused_Op<"attention", [Pure,
+    DestinationStyleOpInterface]> {
+  let summary = "Scaled dot-product attention with GQA/MQA, causal and "
+                "sliding-window masking and an optional mask";
+  let description = [{
+    `out[b, h, i, :] = sum_j softmax_j(s[b, h, i, j]) * v[b, g(h), j, :]` with
+    `s[b, h, i, j] = scale * (q[b, h, i, :] . k[b, g(h), j, :]) + mask[b, h, i, j]`
+    for the keys `j` that query `i` may see, and `-inf` for the others;
+    `g(h) = h / (num_heads / num_kv_heads)` shares each key/value head among
+    a group of query heads (GQA; MQA is `num_kv_heads = 1`).
+
+    Layouts: `q` is [batch, num_heads, Sq, D], `k` [batch, num_kv_heads, Sk,
+    D], `v` [batch, num_kv_heads, Sk, Dv] (Dv may differ from D, as in
+    DeepSeek's MLA), the destination [batch, num_heads, Sq, Dv]. Sq and Sk
+    may differ (cross-attention, decoding with a cache).
+
+    Visibility: with `causal`, key `j` is visible to query `i` when
+    `j <= i + (Sk - Sq)` (the last query sees every key; for Sq == Sk the
+    usual lower triangle). `window_left = L >= 0` also hides keys with
+    `j < i + (Sk - Sq) - L`, `window_right = R >= 0` keys with
+    `j > i + (Sk - Sq) + R` (-1: unbounded). `mask`, when present, is an
+    additive float mask broadcastable (numpy rules) to [batch, num_heads, Sq,
+    Sk]. 16-bit floats compute scores, softmax and the weighted sum in f32.
+
+    ```mlir
+    %o = fused.attention ins(%q, %k, %v : tensor<2x8x128x64xf32>, tensor<2x2x128x64xf32>, tensor<2x2x128x64xf32>)
+           outs(%init : tensor<2x8x128x64xf32>)
+           {num_heads = 8, num_kv_heads = 2, scale = 0.125 : f32, causal = true} -> tensor<2x8x128x64xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$query, AnyRankedTensor:$key,
+                       AnyRankedTensor:$value,
+                       Optional<AnyRankedTensor>:$mask,
+                       AnyRankedTensor:$init,
+                       I64Attr:$num_heads, I64Attr:$num_kv_heads,
+                       F32Attr:$scale,
+                       DefaultValuedAttr<BoolAttr, "false">:$causal,
+                       DefaultValuedAttr<I64Attr, "-1">:$window_left,
+                       DefaultValuedAttr<I64Attr, "-1">:$window_right);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    `ins` `(` $query `,` $key `,` $value (`mask` $mask^)? `:` type($query) `,`
+    type($key) `,` type($value) (`,` type($mask)^)? `)`
+    `outs` `(` $init `:` type($init) `)` attr-dict `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    ::mlir::MutableOperandRange getDpsInitsMutable() { return getInitMutable(); }
+  }];
+}
+
+#endif // KILN_FUSED_OPS_TD

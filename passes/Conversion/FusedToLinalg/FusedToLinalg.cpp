@@ -1,0 +1,203 @@
+//===- FusedToLinalg.cpp - The linalg decomposition of `fused` ops --------===//
+// The reference lowering every target can fall back on: attention as a
+// contraction for the scores, an elementwise scale/mask/visibility step,
+// linalg.softmax and a contraction with the values. It materializes the
+// [Sq, Sk] scores; tiled, online-softmax lowerings replace it per target.
+#include "dialects/Fused/IR/FusedOps.h"
+#include "passes/Conversion/ModelToLinalg/ModelToLinalg.h"
+#include "passes/Conversion/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace kiln {
+#define GEN_PASS_DEF_CONVERTFUSEDTOLINALG
+#include "passes/Conversion/Passes.h.inc"
+} // namespace kiln
+
+using namespace mlir;
+using kiln::model_to_linalg::accumulatorType;
+using kiln::model_to_linalg::convertScalar;
+
+namespace {
+
+/// acc + a * b in the accumulator's type.
+Value multiplyAdd(OpBuilder &b, Location loc, Value x, Value y, Value acc) {
+  Type t = acc.getType();
+  Value product = arith::MulFOp::create(b, loc, convertScalar(b, loc, x, t),
+                                        convertScalar(b, loc, y, t));
+  return arith::AddFOp::create(b, loc, acc, product);
+}
+
+struct AttentionToLinalg : OpConversionPattern<kiln::fused::AttentionOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(kiln::fused::AttentionOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Value q = adaptor.getQuery(), k = adaptor.getKey(), v = adaptor.getValue();
+    auto outType = cast<RankedTensorType>(op.getType());
+    Type element = outType.getElementType();
+    Type acc = accumulatorType(element);
+    int64_t group = op.getNumHeads() / op.getNumKvHeads();
+    auto qType = cast<RankedTensorType>(q.getType());
+    auto kType = cast<RankedTensorType>(k.getType());
+
+    OpFoldResult batch = tensor::getMixedSize(rewriter, loc, q, 0);
+    OpFoldResult heads = rewriter.getIndexAttr(op.getNumHeads());
+    OpFoldResult sq = tensor::getMixedSize(rewriter, loc, q, 2);
+    OpFoldResult sk = tensor::getMixedSize(rewriter, loc, k, 2);
+    OpFoldResult dv = tensor::getMixedSize(rewriter, loc, v, 3);
+    auto filled = [&](ArrayRef<OpFoldResult> sizes, Type type) {
+      Value empty = tensor::EmptyOp::create(rewriter, loc, sizes, type);
+      Value zero = arith::ConstantOp::create(rewriter, loc, type,
+                                             rewriter.getZeroAttr(type));
+      return linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
+    };
+    AffineExpr d0, d1, d2, d3, d4;
+    bindDims(ctx, d0, d1, d2, d3, d4);
+    auto red = utils::IteratorType::reduction,
+         par = utils::IteratorType::parallel;
+
+    // scores[b, h, i, j] = sum_d q[b, h, i, d] * k[b, h / group, j, d]
+    SmallVector<int64_t> scoreShape = {qType.getDimSize(0),
+                                       static_cast<int64_t>(op.getNumHeads()),
+                                       qType.getDimSize(2),
+                                       kType.getDimSize(2)};
+    auto scoresType = RankedTensorType::get(scoreShape, acc);
+    Value scoresInit = filled({batch, heads, sq, sk}, acc);
+    Value scores =
+        linalg::GenericOp::create(
+            rewriter, loc, scoresType, ValueRange{q, k}, scoresInit,
+            {AffineMap::get(5, 0, {d0, d1, d2, d4}, ctx),
+             AffineMap::get(5, 0, {d0, d1.floorDiv(group), d3, d4}, ctx),
+             AffineMap::get(5, 0, {d0, d1, d2, d3}, ctx)},
+            {par, par, par, par, red},
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              linalg::YieldOp::create(
+                  b, l, multiplyAdd(b, l, args[0], args[1], args[2]));
+            })
+            .getResult(0);
+
+    // Scale, mask and visibility: hidden keys get -inf.
+    Value offset = arith::SubIOp::create(
+        rewriter, loc, getValueOrCreateConstantIndexOp(rewriter, loc, sk),
+        getValueOrCreateConstantIndexOp(rewriter, loc, sq));
+    SmallVector<Value> inputs = {scores};
+    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(4)};
+    if (Value mask = adaptor.getMask()) {
+      inputs.push_back(mask);
+      maps.push_back(kiln::model_to_linalg::broadcastMap(
+          cast<RankedTensorType>(mask.getType()), scoresType));
+    }
+    maps.push_back(rewriter.getMultiDimIdentityMap(4));
+    float scale = op.getScale().convertToFloat();
+    bool causal = op.getCausal();
+    auto left = static_cast<int64_t>(op.getWindowLeft()),
+         right = static_cast<int64_t>(op.getWindowRight());
+    Value maskedInit = tensor::EmptyOp::create(
+        rewriter, loc, ArrayRef<OpFoldResult>{batch, heads, sq, sk}, acc);
+    SmallVector<utils::IteratorType> allParallel(4, par);
+    Value masked =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{scoresType}, ValueRange(inputs),
+            ValueRange{maskedInit}, maps, allParallel,
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value s = arith::MulFOp::create(
+                  b, l, args[0],
+                  arith::ConstantOp::create(b, l, acc,
+                                            b.getFloatAttr(acc, scale)));
+              if (inputs.size() > 1)
+                s = arith::AddFOp::create(b, l, s,
+                                          convertScalar(b, l, args[1], acc));
+              if (causal || left >= 0 || right >= 0) {
+                // Key j relative to the diagonal of query i.
+                Value i = linalg::IndexOp::create(b, l, 2);
+                Value j = linalg::IndexOp::create(b, l, 3);
+                Value diag = arith::AddIOp::create(b, l, i, offset);
+                Value visible =
+                    arith::ConstantIntOp::create(b, l, b.getI1Type(), 1);
+                auto andIf = [&](arith::CmpIPredicate p, Value lhs,
+                                 Value rhs) {
+                  visible = arith::AndIOp::create(
+                      b, l, visible, arith::CmpIOp::create(b, l, p, lhs, rhs));
+                };
+                if (causal)
+                  andIf(arith::CmpIPredicate::sle, j, diag);
+                if (right >= 0)
+                  andIf(arith::CmpIPredicate::sle, j,
+                        arith::AddIOp::create(
+                            b, l, diag,
+                            arith::ConstantIndexOp::create(b, l, right)));
+                if (left >= 0)
+                  andIf(arith::CmpIPredicate::sge, j,
+                        arith::SubIOp::create(
+                            b, l, diag,
+                            arith::ConstantIndexOp::create(b, l, left)));
+                Value minusInf = arith::ConstantOp::create(
+                    b, l, acc,
+                    b.getFloatAttr(acc, -std::numeric_limits<double>::infinity()));
+                s = arith::SelectOp::create(b, l, visible, s, minusInf);
+              }
+              linalg::YieldOp::create(b, l, s);
+            })
+            .getResult(0);
+
+    Value probs =
+        linalg::SoftmaxOp::create(
+            rewriter, loc, scoresType, masked,
+            tensor::EmptyOp::create(rewriter, loc,
+                                    ArrayRef<OpFoldResult>{batch, heads, sq, sk},
+                                    acc),
+            3)
+            .getResult()[0];
+
+    // out[b, h, i, e] = sum_j p[b, h, i, j] * v[b, h / group, j, e]
+    auto accOutType = outType.clone(acc);
+    Value outInit = filled({batch, heads, sq, dv}, acc);
+    Value out =
+        linalg::GenericOp::create(
+            rewriter, loc, accOutType, ValueRange{probs, v}, outInit,
+            {AffineMap::get(5, 0, {d0, d1, d2, d4}, ctx),
+             AffineMap::get(5, 0, {d0, d1.floorDiv(group), d4, d3}, ctx),
+             AffineMap::get(5, 0, {d0, d1, d2, d3}, ctx)},
+            {par, par, par, par, red},
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              linalg::YieldOp::create(
+                  b, l, multiplyAdd(b, l, args[0], args[1], args[2]));
+            })
+            .getResult(0);
+    if (acc != element)
+      out = kiln::model_to_linalg::buildElementwise(
+          rewriter, loc, outType, out,
+          [&](OpBuilder &b, Location l, ValueRange args) {
+            return convertScalar(b, l, args[0], element);
+          });
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+};
+
+struct ConvertFusedToLinalgPass
+    : kiln::impl::ConvertFusedToLinalgBase<ConvertFusedToLinalgPass> {
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    ConversionTarget target(*ctx);
+    target.addIllegalDialect<kiln::fused::FusedDialect>();
+    target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    RewritePatternSet patterns(ctx);
+    kiln::populateFusedToLinalgPatterns(patterns);
+    if (failed(applyPartialConversion(getOperation(), target,
+                                      std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace
+
+void kiln::populateFusedToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<AttentionToLinalg>(patterns.getContext());
+}

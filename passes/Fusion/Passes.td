@@ -1,0 +1,26 @@
+//===- Passes.td - kiln's fusion passes on the model dialect ----*- tablegen -*-===//
+#ifndef KILN_FUSION_PASSES_TD
+#define KILN_FUSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def FuseAttention : Pass<"kiln-fuse-attention"> {
+  let summary = "Rewrite softmax(Q K^T * scale [+ mask]) V into fused.attention";
+  let description = [{
+    Matches the decomposed attention that exporters write on the `model`
+    dialect: `matmul(softmax(scores, last axis), V)` with `scores` one of
+    `matmul(Q, Kt)`, `div(matmul(Q, Kt), c)` or `mul(matmul(Q, Kt), c)` for a
+    scalar constant c, optionally plus an additive mask. Q, Kt and V are
+    rank 4 ([batch, heads, Sq, D], [batch, heads, D, Sk], [batch, heads, Sk,
+    Dv]); K is taken as the transpose of Kt (which canonicalization folds into
+    the exporter's own transposes). Every size the fused op relies on (batch,
+    heads, head dims, the key length of K and V, and the mask's broadcast)
+    must be static or proven equal (DimEquivalence); anything else stays
+    unfused and correct. `-debug-only=kiln-fuse-attention` prints why a
+    candidate was rejected.
+  }];
+  let dependentDialects = ["kiln::fused::FusedDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
+#endif // KILN_FUSION_PASSES_TD
