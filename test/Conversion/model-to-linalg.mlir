@@ -285,10 +285,11 @@ func.func @transpose(%x: tensor<2x8x4x16xf32>) -> tensor<2x4x8x16xf32> {
 // CHECK-LABEL: func @unsqueeze_squeeze
 // CHECK: tensor.expand_shape %{{.*}} {{\[}}[0, 1], [2, 3]] output_shape [1, 4, 8, 1]
 // CHECK: tensor.collapse_shape %{{.*}} {{\[}}[0, 1], [2, 3]]
-func.func @unsqueeze_squeeze(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+/// Separate operands: squeeze(unsqueeze(x)) would fold away during conversion.
+func.func @unsqueeze_squeeze(%x: tensor<4x8xf32>, %y: tensor<1x4x8x1xf32>) -> (tensor<1x4x8x1xf32>, tensor<4x8xf32>) {
   %0 = model.unsqueeze %x {axes = array<i64: 0, 3>} : (tensor<4x8xf32>) -> tensor<1x4x8x1xf32>
-  %1 = model.squeeze %0 {axes = array<i64: 0, 3>} : (tensor<1x4x8x1xf32>) -> tensor<4x8xf32>
-  return %1 : tensor<4x8xf32>
+  %1 = model.squeeze %y {axes = array<i64: 0, 3>} : (tensor<1x4x8x1xf32>) -> tensor<4x8xf32>
+  return %0, %1 : tensor<1x4x8x1xf32>, tensor<4x8xf32>
 }
 
 // -----

@@ -9,7 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "lib/frontend/onnx/OnnxImporterImpl.h"
 
-#include "mlir/IR/Verifier.h"
+#include "mlir/IR/Matchers.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/Path.h"
@@ -556,7 +556,22 @@ LogicalResult NodeImporter::define(int64_t i, ValueEntry entry) {
 LogicalResult NodeImporter::setOutput(int64_t i, FailureOr<Value> value) {
   if (failed(value))
     return failure();
-  return define(i, ValueEntry{*value, nullptr, loc, ""});
+  DenseElementsAttr constant;
+  (void)matchPattern(*value, m_Constant(&constant));
+  return define(i, ValueEntry{*value, constant, loc, ""});
+}
+
+LogicalResult NodeImporter::setOutput(int64_t i,
+                                      FailureOr<OpFoldResult> folded) {
+  if (failed(folded))
+    return failure();
+  if (auto value = dyn_cast<Value>(*folded))
+    return setOutput(i, FailureOr<Value>(value));
+  auto attr = cast<Attribute>(*folded);
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr))
+    return setConstantOutput(i, dense);
+  // Only dense contents are tracked as known values; others become ops now.
+  return setOutput(i, FailureOr<Value>(modelBuilder().materialize(loc, attr)));
 }
 
 LogicalResult NodeImporter::setConstantOutput(int64_t i,
@@ -587,38 +602,4 @@ DenseI64ArrayAttr NodeImporter::i64Array(ArrayRef<int64_t> values) {
 
 IntegerAttr NodeImporter::i64(int64_t value) {
   return IntegerAttr::get(IntegerType::get(getContext(), 64), value);
-}
-
-FailureOr<Value> NodeImporter::createInferred(
-    OperationState &opState,
-    function_ref<LogicalResult(function_ref<InFlightDiagnostic()>)> prepare,
-    function_ref<LogicalResult(SmallVectorImpl<Type> &)> infer) {
-  // The dialect reports why inference or verification failed through the
-  // op's location; capture those messages and re-emit them with the node's
-  // name and op type in front.
-  std::string reasons;
-  Operation *op = nullptr;
-  {
-    ScopedDiagnosticHandler capture(getContext(), [&](Diagnostic &diag) {
-      if (diag.getSeverity() != DiagnosticSeverity::Error)
-        return success();
-      if (!reasons.empty())
-        reasons += "; ";
-      reasons += diag.str();
-      return success();
-    });
-    auto emitHere = [&] { return mlir::emitError(loc); };
-    SmallVector<Type> types;
-    if (succeeded(prepare(emitHere)) && succeeded(infer(types))) {
-      opState.addTypes(types);
-      op = state.builder.create(opState);
-      if (failed(mlir::verify(op, /*verifyRecursively=*/false))) {
-        op->erase();
-        op = nullptr;
-      }
-    }
-  }
-  if (!op)
-    return emitError() << (reasons.empty() ? "invalid operands" : reasons);
-  return op->getResult(0);
 }
