@@ -760,24 +760,128 @@ OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
 }
 
 namespace {
-/// model.dynamic_reshape(x, constant) = model.reshape(x) with that target,
-/// once folding has made the shape operand constant. The declared result
-/// type is kept, so the rewrite applies only where it is a valid result of
-/// the static reshape (a refinement of what that infers).
+/// One element of a shape vector: a constant, or dim `dim` of `dimOf` as
+/// model.shape reads it.
+struct ShapeEntry {
+  std::optional<int64_t> constant;
+  Value dimOf;
+  int64_t dim = 0;
+};
+} // namespace
+
+/// The elements of the shape vector `piece`, when each is a constant or a
+/// dim read by model.shape (nullopt otherwise).
+static std::optional<SmallVector<ShapeEntry>> shapeEntries(Value piece) {
+  // Reshapes keep the element order (exporters unsqueeze gathered scalars).
+  while (isReshapeLike(piece.getDefiningOp()))
+    piece = piece.getDefiningOp()->getOperand(0);
+  SmallVector<ShapeEntry> entries;
+  DenseElementsAttr constant;
+  if (matchPattern(piece, m_Constant(&constant))) {
+    std::optional<SmallVector<int64_t>> values = intValues(constant);
+    if (!values)
+      return std::nullopt;
+    for (int64_t v : *values)
+      entries.push_back({v, {}, 0});
+    return entries;
+  }
+  // The dims of `shape` at `indices` (each in range, or nullopt).
+  auto dimsAt = [&](ShapeOp shape, ArrayRef<int64_t> indices)
+      -> std::optional<SmallVector<ShapeEntry>> {
+    int64_t rank = cast<RankedTensorType>(shape.getInput().getType()).getRank();
+    for (int64_t i : indices) {
+      if (i < -rank || i >= rank)
+        return std::nullopt;
+      entries.push_back({std::nullopt, shape.getInput(), i < 0 ? i + rank : i});
+    }
+    return entries;
+  };
+  if (auto shape = piece.getDefiningOp<ShapeOp>()) {
+    int64_t rank = cast<RankedTensorType>(shape.getInput().getType()).getRank();
+    return dimsAt(shape, llvm::to_vector(llvm::seq<int64_t>(0, rank)));
+  }
+  if (auto gather = piece.getDefiningOp<GatherOp>()) {
+    auto shape = gather.getData().getDefiningOp<ShapeOp>();
+    DenseElementsAttr indices;
+    if (!shape || !matchPattern(gather.getIndices(), m_Constant(&indices)))
+      return std::nullopt;
+    std::optional<SmallVector<int64_t>> values = intValues(indices);
+    if (!values)
+      return std::nullopt;
+    return dimsAt(shape, *values);
+  }
+  if (auto slice = piece.getDefiningOp<SliceOp>()) {
+    auto shape = slice.getInput().getDefiningOp<ShapeOp>();
+    if (!shape)
+      return std::nullopt;
+    int64_t rank = cast<RankedTensorType>(shape.getInput().getType()).getRank();
+    // A model.shape is 1-D, so the slice has one axis (or none).
+    SliceRange range{0, rank};
+    int64_t step = 1;
+    if (!slice.getAxes().empty()) {
+      step = slice.getSteps()[0];
+      range = clampSlice(slice.getStarts()[0], slice.getEnds()[0], step, rank);
+    }
+    SmallVector<int64_t> indices;
+    for (int64_t k = 0; k < range.size; ++k)
+      indices.push_back(range.start + k * step);
+    return dimsAt(shape, indices);
+  }
+  return std::nullopt;
+}
+
+SmallVector<std::optional<int64_t>>
+kiln::model::knownReshapeTarget(Value input, Value shape) {
+  int64_t length = cast<RankedTensorType>(shape.getType()).getDimSize(0);
+  SmallVector<Value> pieces = {shape};
+  if (auto concat = shape.getDefiningOp<ConcatOp>())
+    pieces = llvm::to_vector(concat.getInputs());
+  SmallVector<std::optional<int64_t>> target;
+  for (Value piece : pieces) {
+    std::optional<SmallVector<ShapeEntry>> entries = shapeEntries(piece);
+    if (!entries) {
+      auto type = cast<RankedTensorType>(piece.getType());
+      if (!type.hasStaticShape())
+        break; // the positions of later entries are unknown
+      target.append(type.getNumElements(), std::nullopt);
+      continue;
+    }
+    for (const ShapeEntry &entry : *entries) {
+      int64_t position = target.size();
+      if (entry.constant)
+        target.push_back(*entry.constant);
+      else if (entry.dimOf == input && entry.dim == position)
+        target.push_back(0);
+      else
+        target.push_back(std::nullopt);
+    }
+  }
+  target.resize(length, std::nullopt);
+  return target;
+}
+
+namespace {
+/// model.dynamic_reshape(x, shape) = model.reshape(x) once every entry of
+/// the shape is known statically: folded to a constant, or x's own dim at
+/// the same index (a 0 entry). The declared result type is kept, so the
+/// rewrite applies only where it is a valid result of the static reshape (a
+/// refinement of what that infers).
 struct StaticDynamicReshape : OpRewritePattern<DynamicReshapeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(DynamicReshapeOp op,
                                 PatternRewriter &rewriter) const override {
-    DenseElementsAttr shape;
-    if (!matchPattern(op.getShape(), m_Constant(&shape)))
-      return rewriter.notifyMatchFailure(op, "the shape is not a constant");
-    std::optional<SmallVector<int64_t>> target = intValues(shape);
-    if (!target)
-      return rewriter.notifyMatchFailure(op, "the shape is not integer");
+    SmallVector<int64_t> target;
+    for (std::optional<int64_t> entry :
+         knownReshapeTarget(op.getInput(), op.getShape())) {
+      if (!entry)
+        return rewriter.notifyMatchFailure(
+            op, "an entry of the shape is only known at run time");
+      target.push_back(*entry);
+    }
     auto inputType = cast<RankedTensorType>(op.getInput().getType());
     auto resultType = cast<RankedTensorType>(op.getType());
     FailureOr<SmallVector<int64_t>> inferred =
-        inferReshapeShape(std::nullopt, inputType.getShape(), *target);
+        inferReshapeShape(std::nullopt, inputType.getShape(), target);
     if (failed(inferred))
       return rewriter.notifyMatchFailure(op, "the constant shape is invalid "
                                              "for the input");
@@ -786,7 +890,7 @@ struct StaticDynamicReshape : OpRewritePattern<DynamicReshapeOp> {
         return rewriter.notifyMatchFailure(
             op, "model.reshape would infer a more static result type");
     rewriter.replaceOpWithNewOp<ReshapeOp>(op, resultType, op.getInput(),
-                                           *target);
+                                           target);
     return success();
   }
 };

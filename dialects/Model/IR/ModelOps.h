@@ -51,6 +51,16 @@ mlir::FailureOr<llvm::SmallVector<int64_t>>
 inferReshapeShape(std::optional<mlir::Location> loc,
                   llvm::ArrayRef<int64_t> input, llvm::ArrayRef<int64_t> target);
 
+/// What is statically known of each entry of `shape`, the run-time target of
+/// a model.dynamic_reshape of `input`: constant entries, and 0 ("copy the
+/// input dim", which the reshape means by 0) for an entry that reads
+/// `input`'s own dim at the same index through model.shape. Entries are
+/// followed through a concat along axis 0 and through gathers, slices and
+/// reshapes of a model.shape, which is how exporters assemble targets;
+/// nullopt stands for an entry only known at run time.
+llvm::SmallVector<std::optional<int64_t>>
+knownReshapeTarget(mlir::Value input, mlir::Value shape);
+
 } // namespace kiln::model
 
 #endif // KILN_DIALECTS_MODEL_IR_MODELOPS_H

@@ -86,11 +86,11 @@ Type ImportState::convertElementType(int32_t dataType) {
     return b.getIntegerType(32);
   case onnx::TensorProto::INT64:
     return b.getIntegerType(64);
-  // Unsigned stays unsigned so that casts and comparisons keep their meaning.
-  case onnx::TensorProto::UINT8:
-    return b.getIntegerType(8, /*isSigned=*/false);
   case onnx::TensorProto::BOOL:
     return b.getI1Type();
+  // Unsigned integers (UINT8 included) are rejected here, naming the value
+  // or node, rather than deep in the lowering: kiln's integer arithmetic,
+  // comparisons and casts are signed.
   default:
     return nullptr;
   }

@@ -286,15 +286,12 @@ func.func @fold_exporter_chain(%x: tensor<2x8x64xf32>) -> tensor<2x8x4x16xf32> {
 
 // -----
 
-/// With a symbolic batch the static dims still fold; the batch entry stays
-/// computed and so does the dynamic reshape.
+/// With a symbolic batch the static dims still fold, and the batch entry is
+/// x's own dim 0 at index 0, which a reshape copies with a 0 entry.
 // CHECK-LABEL: func @partly_dynamic_chain
 // CHECK-SAME: (%[[X:.*]]: tensor<?x8x64xf32>)
-// CHECK-DAG: %[[TAIL:.*]] = model.constant dense<[8, 4, 16]> : tensor<3xi64>
-// CHECK-DAG: %[[S:.*]] = model.shape %[[X]]
-// CHECK: %[[B:.*]] = model.slice %[[S]] {axes = array<i64: 0>, ends = array<i64: 1>, starts = array<i64: 0>, steps = array<i64: 1>}
-// CHECK: %[[T:.*]] = model.concat %[[B]], %[[TAIL]] {axis = 0 : i64} : (tensor<1xi64>, tensor<3xi64>) -> tensor<4xi64>
-// CHECK: model.dynamic_reshape %[[X]], %[[T]]
+// CHECK-NEXT: %[[R:.*]] = model.reshape %[[X]] {shape = array<i64: 0, 8, 4, 16>} : (tensor<?x8x64xf32>) -> tensor<?x8x4x16xf32>
+// CHECK-NEXT: return %[[R]]
 func.func @partly_dynamic_chain(%x: tensor<?x8x64xf32>) -> tensor<?x8x4x16xf32> {
   %s = model.shape %x : (tensor<?x8x64xf32>) -> tensor<3xi64>
   %i1 = model.constant dense<[1]> : tensor<1xi64>
@@ -305,6 +302,43 @@ func.func @partly_dynamic_chain(%x: tensor<?x8x64xf32>) -> tensor<?x8x4x16xf32> 
   %t = model.concat %b, %inner {axis = 0 : i64} : (tensor<1xi64>, tensor<3xi64>) -> tensor<4xi64>
   %y = model.dynamic_reshape %x, %t : (tensor<?x8x64xf32>, tensor<4xi64>) -> tensor<?x8x4x16xf32>
   return %y : tensor<?x8x4x16xf32>
+}
+
+// -----
+
+/// Exporters gather scalars and unsqueeze them; the entries are still x's own
+/// dims at their own index.
+// CHECK-LABEL: func @dims_through_unsqueeze
+// CHECK-SAME: (%[[X:.*]]: tensor<?x?x64xf32>)
+// CHECK-NEXT: %[[R:.*]] = model.reshape %[[X]] {shape = array<i64: 0, 0, 4, 16>} : (tensor<?x?x64xf32>) -> tensor<?x?x4x16xf32>
+// CHECK-NEXT: return %[[R]]
+func.func @dims_through_unsqueeze(%x: tensor<?x?x64xf32>) -> tensor<?x?x4x16xf32> {
+  %s = model.shape %x : (tensor<?x?x64xf32>) -> tensor<3xi64>
+  %i0 = model.constant dense<0> : tensor<i64>
+  %i1 = model.constant dense<-2> : tensor<i64>
+  %b = model.gather %s, %i0 {axis = 0 : i64} : (tensor<3xi64>, tensor<i64>) -> tensor<i64>
+  %t = model.gather %s, %i1 {axis = 0 : i64} : (tensor<3xi64>, tensor<i64>) -> tensor<i64>
+  %b1 = model.unsqueeze %b {axes = array<i64: 0>} : (tensor<i64>) -> tensor<1xi64>
+  %t1 = model.unsqueeze %t {axes = array<i64: 0>} : (tensor<i64>) -> tensor<1xi64>
+  %hd = model.constant dense<[4, 16]> : tensor<2xi64>
+  %target = model.concat %b1, %t1, %hd {axis = 0 : i64} : (tensor<1xi64>, tensor<1xi64>, tensor<2xi64>) -> tensor<4xi64>
+  %y = model.dynamic_reshape %x, %target : (tensor<?x?x64xf32>, tensor<4xi64>) -> tensor<?x?x4x16xf32>
+  return %y : tensor<?x?x4x16xf32>
+}
+
+// -----
+
+/// Dim 1 placed at index 0, and a dim of another tensor, are not copies.
+// CHECK-LABEL: func @negative_dims_elsewhere
+// CHECK: model.dynamic_reshape
+// CHECK: model.dynamic_reshape
+func.func @negative_dims_elsewhere(%x: tensor<?x?xf32>, %y: tensor<?x?xf32>) -> (tensor<?x?xf32>, tensor<?x?xf32>) {
+  %s = model.shape %x : (tensor<?x?xf32>) -> tensor<2xi64>
+  %perm = model.constant dense<[1, 0]> : tensor<2xi64>
+  %swapped = model.gather %s, %perm {axis = 0 : i64} : (tensor<2xi64>, tensor<2xi64>) -> tensor<2xi64>
+  %0 = model.dynamic_reshape %x, %swapped : (tensor<?x?xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  %1 = model.dynamic_reshape %y, %s : (tensor<?x?xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  return %0, %1 : tensor<?x?xf32>, tensor<?x?xf32>
 }
 
 // -----
