@@ -96,6 +96,11 @@ Type ImportState::convertElementType(int32_t dataType) {
   }
 }
 
+/// Byte width of an element in ONNX raw_data (bool takes one byte).
+static int64_t rawElementBytes(Type element) {
+  return element.isInteger(1) ? 1 : element.getIntOrFloatBitWidth() / 8;
+}
+
 FailureOr<RankedTensorType>
 ImportState::convertType(const onnx::TypeProto &type,
                          function_ref<InFlightDiagnostic()> emitError) {
@@ -121,12 +126,19 @@ ImportState::convertType(const onnx::TypeProto &type,
       shape.push_back(ShapedType::kDynamic);
     }
   }
+  // Every element count and byte offset computed later (folding, lowering,
+  // the runtime's buffers) must fit int64; refuse absurd sizes here.
+  SmallVector<int64_t> staticDims =
+      llvm::to_vector(llvm::make_filter_range(shape, [](int64_t d) {
+        return !ShapedType::isDynamic(d);
+      }));
+  std::optional<int64_t> count = model::checkedProduct(staticDims);
+  int64_t bytes;
+  if (!count || __builtin_mul_overflow(*count, rawElementBytes(element), &bytes))
+    return emitError() << "shape " << formatShape(shape) << " of " << element
+                       << " is too large: its element count or byte size "
+                          "overflows int64";
   return RankedTensorType::get(shape, element);
-}
-
-/// Byte width of an element in ONNX raw_data (bool takes one byte).
-static int64_t rawElementBytes(Type element) {
-  return element.isInteger(1) ? 1 : element.getIntOrFloatBitWidth() / 8;
 }
 
 FailureOr<StringRef>

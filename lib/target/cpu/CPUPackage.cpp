@@ -232,10 +232,20 @@ kiln::cpu::compile(ModuleOp module, Stage stage, const CompileOptions &options,
       auto func = module.lookupSymbol<func::FuncOp>(
           function["name"].get<std::string>());
       nlohmann::json order = nlohmann::json::array();
-      for (unsigned i = 0; i < func.getNumArguments(); ++i)
-        if (auto name = func.getArgAttrOfType<StringAttr>(
-                i, kiln::cpu::kWeightArgAttr))
-          order.push_back(weights->indexOf.lookup(name.getValue()));
+      for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+        auto name =
+            func.getArgAttrOfType<StringAttr>(i, kiln::cpu::kWeightArgAttr);
+        if (!name)
+          continue;
+        // A name no model.weight defines (e.g. written by hand in a .mlir
+        // model) must not silently bind some other weight.
+        auto it = weights->indexOf.find(name.getValue());
+        if (it == weights->indexOf.end())
+          return func.emitError("argument ")
+                 << i << " is bound to weight '" << name.getValue()
+                 << "', which no model.weight in the module defines";
+        order.push_back(it->second);
+      }
       function["weights"] = order;
     }
   }
