@@ -392,3 +392,13 @@ func.func @negative_unsigned(%x: tensor<4xui8>) -> tensor<4xui8> {
   %0 = model.add %x, %x : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
   return %0 : tensor<4xui8>
 }
+
+// -----
+
+/// A step beyond the dim takes one element; its size must not overflow.
+// CHECK-LABEL: func @slice_huge_step
+// CHECK: tensor.extract_slice %{{.*}}[1] [1] [9223372036854775807] : tensor<8xf32> to tensor<1xf32>
+func.func @slice_huge_step(%x: tensor<8xf32>) -> tensor<1xf32> {
+  %0 = model.slice %x {axes = array<i64: 0>, starts = array<i64: 1>, ends = array<i64: 8>, steps = array<i64: 9223372036854775807>} : (tensor<8xf32>) -> tensor<1xf32>
+  return %0 : tensor<1xf32>
+}

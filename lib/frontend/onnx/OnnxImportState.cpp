@@ -8,6 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "lib/frontend/onnx/OnnxImporterImpl.h"
+#include "lib/support/DType.h"
+#include "runtime/io/OnnxPb.h"
 
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/STLExtras.h"
@@ -18,6 +20,8 @@
 
 using namespace mlir;
 using namespace kiln::onnx_frontend;
+using kiln::elementTypeOf;
+namespace io = kiln::io;
 namespace model = kiln::model;
 
 //===----------------------------------------------------------------------===//
@@ -68,32 +72,13 @@ ImportState::ImportState(MLIRContext &context, StringRef path)
       fileLoc(FileLineColLoc::get(&context, path, 0, 0)) {}
 
 Type ImportState::convertElementType(int32_t dataType) {
-  Builder b(context);
-  switch (dataType) {
-  case onnx::TensorProto::FLOAT:
-    return b.getF32Type();
-  case onnx::TensorProto::DOUBLE:
-    return b.getF64Type();
-  case onnx::TensorProto::FLOAT16:
-    return b.getF16Type();
-  case onnx::TensorProto::BFLOAT16:
-    return b.getBF16Type();
-  case onnx::TensorProto::INT8:
-    return b.getIntegerType(8);
-  case onnx::TensorProto::INT16:
-    return b.getIntegerType(16);
-  case onnx::TensorProto::INT32:
-    return b.getIntegerType(32);
-  case onnx::TensorProto::INT64:
-    return b.getIntegerType(64);
-  case onnx::TensorProto::BOOL:
-    return b.getI1Type();
   // Unsigned integers (UINT8 included) are rejected here, naming the value
   // or node, rather than deep in the lowering: kiln's integer arithmetic,
   // comparisons and casts are signed.
-  default:
+  Type element = elementTypeOf(context, io::dtypeFromOnnx(dataType));
+  if (!element || element.isUnsignedInteger())
     return nullptr;
-  }
+  return element;
 }
 
 /// Byte width of an element in ONNX raw_data (bool takes one byte).

@@ -7,6 +7,7 @@
 #include "dialects/Model/IR/ModelOps.h"
 #include "kiln/Pipelines.h"
 #include "lib/package/PackageWriter.h"
+#include "lib/support/DType.h"
 #include "passes/CPU/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -25,28 +26,12 @@ using namespace mlir;
 
 namespace {
 
-/// The manifest name of an element type, or "" if packages cannot carry it.
-std::string dtypeName(Type type) {
-  if (type.isF32()) return "f32";
-  if (type.isF64()) return "f64";
-  if (type.isF16()) return "f16";
-  if (type.isBF16()) return "bf16";
-  if (type.isInteger(1)) return "bool";
-  if (auto i = dyn_cast<IntegerType>(type)) {
-    unsigned w = i.getWidth();
-    if (w != 8 && w != 16 && w != 32 && w != 64)
-      return "";
-    return (i.isUnsigned() ? "u" : "i") + std::to_string(w);
-  }
-  return "";
-}
-
 /// A manifest tensor entry: name, dtype and dims (ints, or names for
 /// symbolic dims; "?" when a dynamic dim has no name).
 FailureOr<nlohmann::json> tensorEntry(Operation *anchor, StringRef name,
                                       Type type, ArrayAttr dimNames) {
   auto ranked = dyn_cast<RankedTensorType>(type);
-  std::string dtype = ranked ? dtypeName(ranked.getElementType()) : "";
+  std::string dtype = ranked ? kiln::manifestDTypeName(ranked.getElementType()) : "";
   if (dtype.empty())
     return anchor->emitError("'") << name << "' has type " << type
                                   << ", which packages cannot carry";
@@ -159,7 +144,7 @@ FailureOr<Weights> readWeights(ModuleOp module) {
     if (failed(bytes))
       return WalkResult::interrupt();
     auto type = cast<RankedTensorType>(op.getType());
-    std::string dtype = dtypeName(type.getElementType());
+    std::string dtype = kiln::manifestDTypeName(type.getElementType());
     if (dtype.empty()) {
       op.emitError("weight element type ")
           << type.getElementType() << " cannot be stored in a package";
