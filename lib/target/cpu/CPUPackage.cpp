@@ -246,8 +246,8 @@ kiln::cpu::compile(ModuleOp module, Stage stage, const CompileOptions &options,
   if (failed(machine))
     return failure();
   llvm::LLVMContext llvmContext;
-  auto llvmModule = translateToLLVMIR(module, llvmContext, **machine,
-                                      options.codegen.optLevel);
+  auto llvmModule =
+      translateToLLVMIR(module, llvmContext, **machine, options.codegen);
   if (failed(llvmModule))
     return failure();
   if (stage == Stage::LLVMIR) {
