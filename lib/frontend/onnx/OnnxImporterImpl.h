@@ -260,6 +260,14 @@ llvm::ArrayRef<OpSupport> getComputeOpTable();
 /// Handlers of data-movement, shape and constant ops (OnnxShapeOps.cpp).
 llvm::ArrayRef<OpSupport> getShapeOpTable();
 
+/// The model.reshape target of ONNX's coercion of `type` to 2-D at `axis`
+/// (Flatten, and Softmax before opset 13): [prod(dims[:axis]),
+/// prod(dims[axis:])], a dynamic group as -1, or 0 (copy) when it is just
+/// dim 0. Fails at the node for empty shapes and when both groups are
+/// dynamic.
+mlir::FailureOr<llvm::SmallVector<int64_t>>
+flattenTarget(NodeImporter &n, mlir::RankedTensorType type, int64_t axis);
+
 //===----------------------------------------------------------------------===//
 // Integer constants, for folding exporters' shape arithmetic
 //===----------------------------------------------------------------------===//

@@ -171,9 +171,10 @@ static LogicalResult importGemm(NodeImporter &n) {
 //===----------------------------------------------------------------------===//
 
 /// Softmax since opset 13 normalizes along one axis (default -1). Before 13
-/// it flattened the input to 2-D at `axis` (default 1) and normalized each
-/// row, which is the same thing only when every dim after `axis` is 1 (in
-/// particular when axis is the last dim).
+/// it coerced the input to 2-D at `axis` (default 1) and normalized each
+/// row:
+///   softmax_<13(x, axis) = reshape(softmax(flatten(x, axis), 1), shape(x))
+/// which is a softmax along `axis` itself when every later dim is 1.
 static LogicalResult importSoftmax(NodeImporter &n) {
   if (failed(n.checkInputCount(1, 1)))
     return failure();
@@ -187,19 +188,38 @@ static LogicalResult importSoftmax(NodeImporter &n) {
   FailureOr<int64_t> normalized = n.normalizeAxis(*axis, rank);
   if (failed(normalized))
     return failure();
-  if (n.opset < 13 && llvm::any_of(type->getShape().drop_front(*normalized + 1),
-                                   [](int64_t d) { return d != 1; }))
-    return n.emitError()
-           << "before opset 13 Softmax normalizes over all dims from axis "
-           << *axis << " on, here "
-           << formatShape(type->getShape().drop_front(*normalized))
-           << "; kiln supports only a softmax over the last dim (axis = -1 or "
-           << rank - 1 << ")";
   FailureOr<Value> x = n.input(0);
   if (failed(x))
     return failure();
-  return n.setOutput(0, n.create<model::SoftmaxOp>(
-                            {*x}, {n.named("axis", n.i64(*normalized))}));
+  bool rows = n.opset < 13 &&
+              llvm::any_of(type->getShape().drop_front(*normalized + 1),
+                           [](int64_t d) { return d != 1; });
+  if (!rows)
+    return n.setOutput(0, n.createOrFold<model::SoftmaxOp>(
+                              {*x}, {n.named("axis", n.i64(*normalized))}));
+
+  FailureOr<SmallVector<int64_t>> target =
+      flattenTarget(n, *type, *normalized);
+  if (failed(target))
+    return failure();
+  FailureOr<Value> flat = n.create<model::ReshapeOp>(
+      {*x}, {n.named("shape", n.i64Array(*target))});
+  if (failed(flat))
+    return failure();
+  FailureOr<Value> softmax =
+      n.create<model::SoftmaxOp>({*flat}, {n.named("axis", n.i64(1))});
+  if (failed(softmax))
+    return failure();
+  if (type->hasStaticShape())
+    return n.setOutput(0, n.createOrFold<model::ReshapeOp>(
+                              {*softmax},
+                              {n.named("shape", n.i64Array(type->getShape()))}));
+  // Symbolic dims: the original shape is read back at run time.
+  FailureOr<Value> shape = n.create<model::ShapeOp>({*x});
+  if (failed(shape))
+    return failure();
+  return n.setOutput(
+      0, n.createTyped<model::DynamicReshapeOp>(*type, {*softmax, *shape}));
 }
 
 /// ReduceSum/Mean/Max: `axes` is an attribute before `AxesInputSince` and an

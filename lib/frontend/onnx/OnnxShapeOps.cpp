@@ -278,8 +278,30 @@ static LogicalResult importReshape(NodeImporter &n) {
                             {*x}, {n.named("shape", n.i64Array(*shape))}));
 }
 
-/// Flatten(axis) = reshape to [prod(dims[:axis]), prod(dims[axis:])]. A
-/// dynamic group becomes -1, or 0 (copy) when it is just dim 0.
+FailureOr<SmallVector<int64_t>>
+kiln::onnx_frontend::flattenTarget(NodeImporter &n, RankedTensorType type,
+                                   int64_t axis) {
+  std::optional<int64_t> outerOr = staticProduct(type.getShape().take_front(axis));
+  std::optional<int64_t> innerOr = staticProduct(type.getShape().drop_front(axis));
+  if (!outerOr || !innerOr)
+    return n.emitError() << "the element count of "
+                         << formatShape(type.getShape()) << " overflows int64";
+  int64_t outer = *outerOr, inner = *innerOr;
+  // A 0 would read as "copy" in the reshape target.
+  if (outer == 0 || inner == 0)
+    return n.emitError() << "flattening the empty tensor shape "
+                         << formatShape(type.getShape())
+                         << " is not supported";
+  int64_t a = !ShapedType::isDynamic(outer) ? outer : axis == 1 ? 0 : -1;
+  int64_t b = !ShapedType::isDynamic(inner) ? inner : -1;
+  if (a == -1 && b == -1)
+    return n.emitError() << "cannot flatten " << formatShape(type.getShape())
+                         << " at axis " << axis
+                         << ": both groups of dims have dynamic sizes";
+  return SmallVector<int64_t>{a, b};
+}
+
+/// Flatten(axis) = reshape to [prod(dims[:axis]), prod(dims[axis:])].
 static LogicalResult importFlatten(NodeImporter &n) {
   if (failed(n.checkInputCount(1, 1)))
     return failure();
@@ -293,28 +315,14 @@ static LogicalResult importFlatten(NodeImporter &n) {
     return n.emitError() << "axis " << *axisAttr << " is out of range ["
                          << -rank << ", " << rank << "]";
   int64_t axis = *axisAttr < 0 ? *axisAttr + rank : *axisAttr;
-  std::optional<int64_t> outerOr = staticProduct(type->getShape().take_front(axis));
-  std::optional<int64_t> innerOr = staticProduct(type->getShape().drop_front(axis));
-  if (!outerOr || !innerOr)
-    return n.emitError() << "the element count of "
-                         << formatShape(type->getShape()) << " overflows int64";
-  int64_t outer = *outerOr, inner = *innerOr;
-  // A 0 would read as "copy" in the reshape target.
-  if (outer == 0 || inner == 0)
-    return n.emitError() << "flattening the empty tensor shape "
-                         << formatShape(type->getShape())
-                         << " is not supported";
-  int64_t a = !ShapedType::isDynamic(outer) ? outer : axis == 1 ? 0 : -1;
-  int64_t b = !ShapedType::isDynamic(inner) ? inner : -1;
-  if (a == -1 && b == -1)
-    return n.emitError() << "cannot flatten " << formatShape(type->getShape())
-                         << " at axis " << axis
-                         << ": both groups of dims have dynamic sizes";
+  FailureOr<SmallVector<int64_t>> target = flattenTarget(n, *type, axis);
+  if (failed(target))
+    return failure();
   FailureOr<Value> x = n.input(0);
   if (failed(x))
     return failure();
   return n.setOutput(0, n.createOrFold<model::ReshapeOp>(
-                            {*x}, {n.named("shape", n.i64Array({a, b}))}));
+                            {*x}, {n.named("shape", n.i64Array(*target))}));
 }
 
 /// Unsqueeze: `axes` (indices into the result) is an attribute before opset
