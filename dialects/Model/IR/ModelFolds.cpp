@@ -66,47 +66,61 @@ bool fitsWidth(int64_t v, unsigned width) {
   return v >= -limit && v < limit;
 }
 
-/// The integer elements of a constant as int64 (unsigned types and i1
-/// zero-extend), or nullopt for non-integer constants.
-std::optional<SmallVector<int64_t>> intValues(DenseElementsAttr attr) {
-  auto type = dyn_cast<IntegerType>(attr.getElementType());
-  if (!type || type.getWidth() > 64)
-    return std::nullopt;
-  bool zeroExtend = type.isUnsigned() || type.getWidth() == 1;
-  SmallVector<int64_t> values;
-  values.reserve(attr.getNumElements());
-  for (const APInt &v : attr.getValues<APInt>())
-    values.push_back(zeroExtend ? int64_t(v.getZExtValue()) : v.getSExtValue());
-  return values;
-}
 
-/// For each element of `resultShape` (row-major), the row-major index of the
-/// element of an operand of `shape` that broadcasts to it.
-SmallVector<int64_t> broadcastIndices(ArrayRef<int64_t> shape,
-                                      ArrayRef<int64_t> resultShape) {
-  int64_t rank = resultShape.size();
-  int64_t offset = rank - int64_t(shape.size());
-  SmallVector<int64_t> strides(rank, 0);
-  for (int64_t i = shape.size() - 1, stride = 1; i >= 0; --i) {
-    strides[offset + i] = shape[i] == 1 ? 0 : stride;
-    stride *= shape[i];
-  }
-  int64_t count = ShapedType::getNumElements(resultShape);
+/// For each element of a tensor of static `shape`, in row-major order, the
+/// linear index sum(position[i] * strides[i]) + offset: how folders read
+/// their operands' elements (broadcast, sliced or permuted).
+SmallVector<int64_t> linearIndices(ArrayRef<int64_t> shape,
+                                   ArrayRef<int64_t> strides,
+                                   int64_t offset = 0) {
+  int64_t rank = shape.size();
+  int64_t count = ShapedType::getNumElements(shape);
   SmallVector<int64_t> indices;
   indices.reserve(count);
   SmallVector<int64_t> position(rank, 0);
   for (int64_t k = 0; k < count; ++k) {
-    int64_t linear = 0;
+    int64_t linear = offset;
     for (int64_t i = 0; i < rank; ++i)
       linear += position[i] * strides[i];
     indices.push_back(linear);
     for (int64_t i = rank - 1; i >= 0; --i) {
-      if (++position[i] < resultShape[i])
+      if (++position[i] < shape[i])
         break;
       position[i] = 0;
     }
   }
   return indices;
+}
+
+/// The row-major strides of a static shape.
+SmallVector<int64_t> rowMajorStrides(ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> strides(shape.size(), 1);
+  for (int64_t i = int64_t(shape.size()) - 2; i >= 0; --i)
+    strides[i] = strides[i + 1] * shape[i + 1];
+  return strides;
+}
+
+/// For each element of `resultShape` (row-major), the row-major index of the
+/// element of an operand of `shape` that broadcasts to it: a stretched dim
+/// (size 1, or missing on the left) has stride 0.
+SmallVector<int64_t> broadcastIndices(ArrayRef<int64_t> shape,
+                                      ArrayRef<int64_t> resultShape) {
+  int64_t offset = resultShape.size() - shape.size();
+  SmallVector<int64_t> strides(resultShape.size(), 0);
+  for (auto [i, stride] : llvm::enumerate(rowMajorStrides(shape)))
+    strides[offset + i] = shape[i] == 1 ? 0 : stride;
+  return linearIndices(resultShape, strides);
+}
+
+/// The elements of `input` at `indices`, as a constant of `type`.
+Attribute gatherElements(DenseElementsAttr input, ArrayRef<int64_t> indices,
+                         Type type) {
+  auto all = input.getValues<Attribute>();
+  SmallVector<Attribute> values;
+  values.reserve(indices.size());
+  for (int64_t i : indices)
+    values.push_back(all[i]);
+  return DenseElementsAttr::get(cast<ShapedType>(type), values);
 }
 
 //===----------------------------------------------------------------------===//
@@ -305,6 +319,19 @@ Attribute foldUnary(Unary kind, Attribute inputAttr, Type resultType) {
 
 } // namespace
 
+std::optional<SmallVector<int64_t>>
+kiln::model::getIntValues(DenseElementsAttr attr) {
+  auto type = dyn_cast<IntegerType>(attr.getElementType());
+  if (!type || type.getWidth() > 64)
+    return std::nullopt;
+  bool zeroExtend = type.isUnsigned() || type.getWidth() == 1;
+  SmallVector<int64_t> values;
+  values.reserve(attr.getNumElements());
+  for (const APInt &v : attr.getValues<APInt>())
+    values.push_back(zeroExtend ? int64_t(v.getZExtValue()) : v.getSExtValue());
+  return values;
+}
+
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 
 #define KILN_BINARY_FOLD(OP, KIND)                                             \
@@ -443,7 +470,7 @@ static Attribute staticDimsOf(ShapeOp shape, ArrayRef<int64_t> indices,
 OpFoldResult GatherOp::fold(FoldAdaptor adaptor) {
   DenseElementsAttr indicesAttr = smallConstant(adaptor.getIndices());
   std::optional<SmallVector<int64_t>> indices =
-      indicesAttr ? intValues(indicesAttr) : std::nullopt;
+      indicesAttr ? getIntValues(indicesAttr) : std::nullopt;
   auto dataType = cast<RankedTensorType>(getData().getType());
   int64_t axis = getAxis(), dim = dataType.getDimSize(axis);
   if (!indices || ShapedType::isDynamic(dim))
@@ -615,26 +642,20 @@ OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
   DenseElementsAttr input = smallConstant(adaptor.getInput());
   if (!input || !isFoldableResult(getType()))
     return {};
-  ArrayRef<int64_t> resultShape = cast<RankedTensorType>(getType()).getShape();
-  SmallVector<int64_t> inputStrides(rank, 1);
-  for (int64_t i = rank - 2; i >= 0; --i)
-    inputStrides[i] = inputStrides[i + 1] * inputType.getDimSize(i + 1);
-  auto all = input.getValues<Attribute>();
-  SmallVector<Attribute> values;
-  SmallVector<int64_t> position(rank, 0);
-  int64_t count = ShapedType::getNumElements(resultShape);
-  for (int64_t k = 0; k < count; ++k) {
-    int64_t linear = 0;
-    for (int64_t i = 0; i < rank; ++i)
-      linear += (offsets[i] + position[i] * strides[i]) * inputStrides[i];
-    values.push_back(all[linear]);
-    for (int64_t i = rank - 1; i >= 0; --i) {
-      if (++position[i] < resultShape[i])
-        break;
-      position[i] = 0;
-    }
+  // Input index of a result element: sum((offset + position * step) *
+  // inputStride) per dim.
+  SmallVector<int64_t> inputStrides = rowMajorStrides(inputType.getShape());
+  SmallVector<int64_t> stridesInInput;
+  int64_t base = 0;
+  for (int64_t i = 0; i < rank; ++i) {
+    base += offsets[i] * inputStrides[i];
+    stridesInInput.push_back(strides[i] * inputStrides[i]);
   }
-  return DenseElementsAttr::get(cast<ShapedType>(getType()), values);
+  return gatherElements(
+      input,
+      linearIndices(cast<RankedTensorType>(getType()).getShape(),
+                    stridesInInput, base),
+      getType());
 }
 
 //===----------------------------------------------------------------------===//
@@ -686,32 +707,29 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
   return getResult();
 }
 
-OpFoldResult SqueezeOp::fold(FoldAdaptor adaptor) {
-  if (Attribute folded = reshapeConstant(adaptor.getInput(), getType()))
+/// The folds squeeze and unsqueeze share: constants retype, no axes is the
+/// identity, and `op(inverse(x, axes), axes)` is x. squeeze and unsqueeze
+/// with the same axes cancel in either order: the axes index the tensor
+/// with the unit dims in both, and squeeze removes only static 1s.
+template <typename InverseOp, typename OpTy>
+static OpFoldResult foldUnitDims(OpTy op, Attribute input) {
+  if (Attribute folded = reshapeConstant(input, op.getType()))
     return folded;
-  if (getAxes().empty() && getInput().getType() == getType())
-    return getInput();
-  // squeeze(unsqueeze(x, axes), axes) = x: the same axes index the
-  // unsqueezed tensor in both.
-  auto unsqueeze = getInput().getDefiningOp<UnsqueezeOp>();
-  if (unsqueeze && unsqueeze.getAxes() == getAxes() &&
-      unsqueeze.getInput().getType() == getType())
-    return unsqueeze.getInput();
+  if (op.getAxes().empty() && op.getInput().getType() == op.getType())
+    return op.getInput();
+  auto inverse = op.getInput().template getDefiningOp<InverseOp>();
+  if (inverse && inverse.getAxes() == op.getAxes() &&
+      inverse.getInput().getType() == op.getType())
+    return inverse.getInput();
   return {};
 }
 
+OpFoldResult SqueezeOp::fold(FoldAdaptor adaptor) {
+  return foldUnitDims<UnsqueezeOp>(*this, adaptor.getInput());
+}
+
 OpFoldResult UnsqueezeOp::fold(FoldAdaptor adaptor) {
-  if (Attribute folded = reshapeConstant(adaptor.getInput(), getType()))
-    return folded;
-  if (getAxes().empty() && getInput().getType() == getType())
-    return getInput();
-  // unsqueeze(squeeze(x, axes), axes) = x: squeeze only removes static 1s,
-  // which the unsqueeze puts back at the same indices.
-  auto squeeze = getInput().getDefiningOp<SqueezeOp>();
-  if (squeeze && squeeze.getAxes() == getAxes() &&
-      squeeze.getInput().getType() == getType())
-    return squeeze.getInput();
-  return {};
+  return foldUnitDims<SqueezeOp>(*this, adaptor.getInput());
 }
 
 OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
@@ -735,28 +753,15 @@ OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
   DenseElementsAttr input = smallConstant(adaptor.getInput());
   if (!input || !isFoldableResult(getType()))
     return {};
+  // Result dim i walks input dim perm[i].
   auto inputType = cast<RankedTensorType>(getInput().getType());
-  int64_t rank = inputType.getRank();
-  SmallVector<int64_t> inputStrides(rank, 1);
-  for (int64_t i = rank - 2; i >= 0; --i)
-    inputStrides[i] = inputStrides[i + 1] * inputType.getDimSize(i + 1);
-  ArrayRef<int64_t> resultShape = cast<RankedTensorType>(getType()).getShape();
-  auto all = input.getValues<Attribute>();
-  SmallVector<Attribute> values;
-  SmallVector<int64_t> position(rank, 0);
-  int64_t count = ShapedType::getNumElements(resultShape);
-  for (int64_t k = 0; k < count; ++k) {
-    int64_t linear = 0;
-    for (int64_t i = 0; i < rank; ++i)
-      linear += position[i] * inputStrides[perm[i]];
-    values.push_back(all[linear]);
-    for (int64_t i = rank - 1; i >= 0; --i) {
-      if (++position[i] < resultShape[i])
-        break;
-      position[i] = 0;
-    }
-  }
-  return DenseElementsAttr::get(cast<ShapedType>(getType()), values);
+  SmallVector<int64_t> inputStrides = rowMajorStrides(inputType.getShape());
+  SmallVector<int64_t> strides;
+  for (int64_t p : perm)
+    strides.push_back(inputStrides[p]);
+  return gatherElements(
+      input, linearIndices(cast<RankedTensorType>(getType()).getShape(), strides),
+      getType());
 }
 
 namespace {
@@ -778,7 +783,7 @@ static std::optional<SmallVector<ShapeEntry>> shapeEntries(Value piece) {
   SmallVector<ShapeEntry> entries;
   DenseElementsAttr constant;
   if (matchPattern(piece, m_Constant(&constant))) {
-    std::optional<SmallVector<int64_t>> values = intValues(constant);
+    std::optional<SmallVector<int64_t>> values = getIntValues(constant);
     if (!values)
       return std::nullopt;
     for (int64_t v : *values)
@@ -805,7 +810,7 @@ static std::optional<SmallVector<ShapeEntry>> shapeEntries(Value piece) {
     DenseElementsAttr indices;
     if (!shape || !matchPattern(gather.getIndices(), m_Constant(&indices)))
       return std::nullopt;
-    std::optional<SmallVector<int64_t>> values = intValues(indices);
+    std::optional<SmallVector<int64_t>> values = getIntValues(indices);
     if (!values)
       return std::nullopt;
     return dimsAt(shape, *values);

@@ -4,6 +4,7 @@
 
 #include "dialects/Model/IR/ModelDialect.h"
 #include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
@@ -23,6 +24,11 @@ mlir::LogicalResult broadcastShapes(llvm::ArrayRef<int64_t> lhs,
 
 /// "[2, ?, 4]": a shape as diagnostics print it, `?` for dynamic dims.
 std::string formatShape(llvm::ArrayRef<int64_t> shape);
+
+/// The integer elements of a constant as int64 (unsigned types and i1
+/// zero-extend), or nullopt for non-integer constants.
+std::optional<llvm::SmallVector<int64_t>>
+getIntValues(mlir::DenseElementsAttr attr);
 
 /// The product of `dims` (all static), or nullopt when it overflows int64.
 /// Every element count the dialect and its frontends compute goes through

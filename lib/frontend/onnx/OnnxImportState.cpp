@@ -28,21 +28,6 @@ namespace model = kiln::model;
 // Small helpers
 //===----------------------------------------------------------------------===//
 
-
-std::optional<SmallVector<int64_t>>
-kiln::onnx_frontend::getIntegerValues(DenseElementsAttr attr) {
-  auto intType = dyn_cast<IntegerType>(attr.getElementType());
-  if (!intType)
-    return std::nullopt;
-  SmallVector<int64_t> values;
-  values.reserve(attr.getNumElements());
-  bool zeroExtend = intType.isUnsigned() || intType.getWidth() == 1;
-  for (const APInt &v : attr.getValues<APInt>())
-    values.push_back(zeroExtend ? static_cast<int64_t>(v.getZExtValue())
-                                : v.getSExtValue());
-  return values;
-}
-
 DenseElementsAttr
 kiln::onnx_frontend::makeIntegerAttr(ArrayRef<int64_t> shape, Type elementType,
                                      ArrayRef<int64_t> values) {
@@ -370,7 +355,7 @@ FailureOr<SmallVector<int64_t>> NodeImporter::constantIntInput(int64_t i,
                        << "constant, but '" << node.input(i)
                        << "' is computed at run time";
   std::optional<SmallVector<int64_t>> values =
-      getIntegerValues((*entry)->constant);
+      model::getIntValues((*entry)->constant);
   if (!values)
     return emitError() << "input " << i << " (" << role
                        << ") must hold integers, got "

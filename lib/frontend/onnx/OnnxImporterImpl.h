@@ -269,13 +269,8 @@ mlir::FailureOr<llvm::SmallVector<int64_t>>
 flattenTarget(NodeImporter &n, mlir::RankedTensorType type, int64_t axis);
 
 //===----------------------------------------------------------------------===//
-// Integer constants, for folding exporters' shape arithmetic
+// Integer constants (Constant nodes and narrow-integer tensor data)
 //===----------------------------------------------------------------------===//
-
-/// The elements of an integer constant as int64 (unsigned types
-/// zero-extend), or nullopt for non-integer constants.
-std::optional<llvm::SmallVector<int64_t>>
-getIntegerValues(mlir::DenseElementsAttr attr);
 
 /// An integer constant of `shape` and `elementType` (values truncated to
 /// its width; i1 holds `v != 0`).

@@ -26,7 +26,7 @@ static std::optional<int64_t> staticProduct(ArrayRef<int64_t> dims) {
 static std::optional<SmallVector<int64_t>> constantInts(NodeImporter &n,
                                                         int64_t i) {
   DenseElementsAttr attr = n.constantInput(i);
-  return attr ? getIntegerValues(attr) : std::nullopt;
+  return attr ? model::getIntValues(attr) : std::nullopt;
 }
 
 //===----------------------------------------------------------------------===//
