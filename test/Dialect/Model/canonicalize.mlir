@@ -31,6 +31,32 @@ func.func @fold_int_arith() -> (tensor<2xi64>, tensor<2xi64>, tensor<2xi64>, ten
 
 // -----
 
+// CHECK-LABEL: func @fold_min_max_int
+// CHECK-DAG: model.constant dense<[1, -5]> : tensor<2xi32>
+// CHECK-DAG: model.constant dense<[3, 2]> : tensor<2xi32>
+// CHECK-NOT: model.min
+// CHECK-NOT: model.max
+func.func @fold_min_max_int() -> (tensor<2xi32>, tensor<2xi32>) {
+  %a = model.constant dense<[1, 2]> : tensor<2xi32>
+  %b = model.constant dense<[3, -5]> : tensor<2xi32>
+  %0 = model.min %a, %b : (tensor<2xi32>, tensor<2xi32>) -> tensor<2xi32>
+  %1 = model.max %a, %b : (tensor<2xi32>, tensor<2xi32>) -> tensor<2xi32>
+  return %0, %1 : tensor<2xi32>, tensor<2xi32>
+}
+
+// -----
+
+/// pow takes its result from the math library at run time: no fold.
+// CHECK-LABEL: func @negative_pow_does_not_fold
+// CHECK: model.pow
+func.func @negative_pow_does_not_fold() -> tensor<1xf32> {
+  %x = model.constant dense<2.0> : tensor<1xf32>
+  %0 = model.pow %x, %x : (tensor<1xf32>, tensor<1xf32>) -> tensor<1xf32>
+  return %0 : tensor<1xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func @fold_broadcast
 // CHECK: %[[C:.*]] = model.constant dense<{{\[\[}}11, 21], [12, 22]]> : tensor<2x2xi32>
 // CHECK-NEXT: return %[[C]]
@@ -400,6 +426,28 @@ func.func @concat_single_and_nested(%a: tensor<2xf32>, %b: tensor<3xf32>, %c: te
   %1 = model.concat %b, %c {axis = 0 : i64} : (tensor<3xf32>, tensor<1xf32>) -> tensor<4xf32>
   %2 = model.concat %a, %1 {axis = 0 : i64} : (tensor<2xf32>, tensor<4xf32>) -> tensor<6xf32>
   return %0, %2 : tensor<2xf32>, tensor<6xf32>
+}
+
+// -----
+
+/// Adjacent constant pieces merge, along any axis; a computed piece between
+/// two constants keeps them apart.
+// CHECK-LABEL: func @concat_merges_constants
+// CHECK-SAME: (%[[S:.*]]: tensor<1xi64>, %[[M:.*]]: tensor<2x1xi32>)
+// CHECK-DAG: %[[K12:.*]] = model.constant dense<[4, 16]> : tensor<2xi64>
+// CHECK-DAG: %[[K3:.*]] = model.constant dense<-1> : tensor<1xi64>
+// CHECK-DAG: %[[KM:.*]] = model.constant dense<{{\[\[}}1, 2], [3, 4]]> : tensor<2x2xi32>
+// CHECK: model.concat %[[S]], %[[K12]], %[[S]], %[[K3]] {axis = 0 : i64} : (tensor<1xi64>, tensor<2xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<5xi64>
+// CHECK: model.concat %[[KM]], %[[M]] {axis = 1 : i64} : (tensor<2x2xi32>, tensor<2x1xi32>) -> tensor<2x3xi32>
+func.func @concat_merges_constants(%s: tensor<1xi64>, %m: tensor<2x1xi32>) -> (tensor<5xi64>, tensor<2x3xi32>) {
+  %k1 = model.constant dense<[4]> : tensor<1xi64>
+  %k2 = model.constant dense<[16]> : tensor<1xi64>
+  %k3 = model.constant dense<[-1]> : tensor<1xi64>
+  %0 = model.concat %s, %k1, %k2, %s, %k3 {axis = 0 : i64} : (tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<5xi64>
+  %a = model.constant dense<[[1], [3]]> : tensor<2x1xi32>
+  %b = model.constant dense<[[2], [4]]> : tensor<2x1xi32>
+  %1 = model.concat %a, %b, %m {axis = 1 : i64} : (tensor<2x1xi32>, tensor<2x1xi32>, tensor<2x1xi32>) -> tensor<2x3xi32>
+  return %0, %1 : tensor<5xi64>, tensor<2x3xi32>
 }
 
 // -----
