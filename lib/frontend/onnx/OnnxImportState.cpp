@@ -7,6 +7,7 @@
 // their types inferred by the dialect.
 //
 //===----------------------------------------------------------------------===//
+#include "lib/frontend/onnx/OnnxImporter.h"
 #include "lib/frontend/onnx/OnnxImporterImpl.h"
 #include "lib/support/DType.h"
 #include "runtime/io/OnnxPb.h"
@@ -56,14 +57,30 @@ ImportState::ImportState(MLIRContext &context, StringRef path)
     : context(&context), builder(&context), path(path.str()),
       fileLoc(FileLineColLoc::get(&context, path, 0, 0)) {}
 
-Type ImportState::convertElementType(int32_t dataType) {
-  // Unsigned integers (UINT8 included) are rejected here, naming the value
-  // or node, rather than deep in the lowering: kiln's integer arithmetic,
-  // comparisons and casts are signed.
+/// The element type of an ONNX data type, null when kiln does not import it.
+/// Unsigned integers (UINT8 included) are rejected here, where the error
+/// names the value or node, rather than deep in the lowering: kiln's integer
+/// arithmetic, comparisons and casts are signed.
+static Type convertOnnxElementType(MLIRContext *context, int32_t dataType) {
   Type element = elementTypeOf(context, io::dtypeFromOnnx(dataType));
   if (!element || element.isUnsignedInteger())
     return nullptr;
   return element;
+}
+
+Type ImportState::convertElementType(int32_t dataType) {
+  return convertOnnxElementType(context, dataType);
+}
+
+std::vector<std::string> kiln::onnx_frontend::getSupportedOnnxElementTypes() {
+  MLIRContext context;
+  std::vector<std::string> names;
+  for (int dataType = onnx::TensorProto_DataType_DataType_MIN;
+       dataType <= onnx::TensorProto_DataType_DataType_MAX; ++dataType)
+    if (onnx::TensorProto_DataType_IsValid(dataType) &&
+        convertOnnxElementType(&context, dataType))
+      names.push_back(dataTypeName(dataType));
+  return names;
 }
 
 /// Byte width of an element in ONNX raw_data (bool takes one byte).
