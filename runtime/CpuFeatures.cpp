@@ -1,25 +1,15 @@
 // runtime/CpuFeatures.cpp - instruction-set checks, so a package built for a newer CPU fails to load instead of dying of SIGILL.
 #include "runtime/CpuFeatures.h"
+#include "runtime/CpuFeatureList.h"
 
 bool kiln::rt::hostHasCpuFeature(const std::string &name) {
 #if defined(__x86_64__)
-  // __builtin_cpu_supports takes literals; this is the list kiln-compile
-  // records (lib/target/cpu: kRecordedCpuFeatures).
-#define KILN_FEATURE(llvmName, builtinName)                                    \
+  // The extensions kiln-compile may use and records (runtime/CpuFeatureList.h).
+#define KILN_CHECK_FEATURE(llvmName, builtinName)                              \
   if (name == llvmName)                                                        \
     return __builtin_cpu_supports(builtinName);
-  KILN_FEATURE("sse4.2", "sse4.2")
-  KILN_FEATURE("avx", "avx")
-  KILN_FEATURE("avx2", "avx2")
-  KILN_FEATURE("fma", "fma")
-  KILN_FEATURE("bmi2", "bmi2")
-  KILN_FEATURE("avx512f", "avx512f")
-  KILN_FEATURE("avx512bw", "avx512bw")
-  KILN_FEATURE("avx512dq", "avx512dq")
-  KILN_FEATURE("avx512vl", "avx512vl")
-  KILN_FEATURE("avx512vnni", "avx512vnni")
-  KILN_FEATURE("avx512bf16", "avx512bf16")
-#undef KILN_FEATURE
+  KILN_CPU_FEATURES(KILN_CHECK_FEATURE)
+#undef KILN_CHECK_FEATURE
 #endif
   (void)name;
   return true;

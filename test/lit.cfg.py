@@ -1,5 +1,6 @@
 # Lit configuration of kiln's FileCheck tests (dialects, passes, frontends).
 import os
+import platform
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -17,6 +18,10 @@ llvm_config.with_system_environment(["HOME", "TMP", "TEMP"])
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.use_default_substitutions()
 config.substitutions.append(("%e2e", os.path.join(config.test_source_root, "e2e")))
+
+# Tests of x86-64 code generation (CPU feature selection) need that host.
+if platform.machine() in ("x86_64", "AMD64"):
+    config.available_features.add("host-x86_64")
 
 tool_dirs = [config.kiln_tools_dir, config.llvm_tools_dir]
 tools = ["kiln-opt", "kiln-compile", "kiln-run"]

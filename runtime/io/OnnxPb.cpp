@@ -45,6 +45,13 @@ void narrowInto(const Field &values, size_t elementSize,
 
 } // namespace
 
+kiln_dtype dtypeFromOnnx(int onnxDataType) {
+  for (const OnnxType &t : kOnnxTypes)
+    if (t.onnx == onnxDataType)
+      return t.dtype;
+  return KILN_DTYPE_INVALID;
+}
+
 bool parsePb(std::string_view bytes, const std::string &name, HostTensor &out,
              std::string &error) {
   auto fail = [&](const std::string &what) {
@@ -59,10 +66,7 @@ bool parsePb(std::string_view bytes, const std::string &name, HostTensor &out,
     return fail("tensor uses external data, which is not supported");
   if (proto.has_segment())
     return fail("segmented tensors are not supported");
-  kiln_dtype dtype = KILN_DTYPE_INVALID;
-  for (const OnnxType &t : kOnnxTypes)
-    if (t.onnx == proto.data_type())
-      dtype = t.dtype;
+  kiln_dtype dtype = dtypeFromOnnx(proto.data_type());
   if (dtype == KILN_DTYPE_INVALID)
     return fail("unsupported ONNX data type " +
                 std::string(Proto::DataType_Name(proto.data_type())) + " (" +

@@ -9,6 +9,11 @@
 
 namespace kiln::io {
 
+/// The kiln dtype of an ONNX TensorProto data type (the one map of ONNX's
+/// enum, which the compiler's ONNX importer shares); KILN_DTYPE_INVALID for
+/// types kiln has no dtype for.
+kiln_dtype dtypeFromOnnx(int onnxDataType);
+
 /// Parses a serialized onnx.TensorProto, taking the values from raw_data or
 /// from the typed field that goes with its data_type. External data,
 /// segments and string tensors are rejected. `name` (the file path) starts

@@ -285,10 +285,11 @@ func.func @transpose(%x: tensor<2x8x4x16xf32>) -> tensor<2x4x8x16xf32> {
 // CHECK-LABEL: func @unsqueeze_squeeze
 // CHECK: tensor.expand_shape %{{.*}} {{\[}}[0, 1], [2, 3]] output_shape [1, 4, 8, 1]
 // CHECK: tensor.collapse_shape %{{.*}} {{\[}}[0, 1], [2, 3]]
-func.func @unsqueeze_squeeze(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+/// Separate operands: squeeze(unsqueeze(x)) would fold away during conversion.
+func.func @unsqueeze_squeeze(%x: tensor<4x8xf32>, %y: tensor<1x4x8x1xf32>) -> (tensor<1x4x8x1xf32>, tensor<4x8xf32>) {
   %0 = model.unsqueeze %x {axes = array<i64: 0, 3>} : (tensor<4x8xf32>) -> tensor<1x4x8x1xf32>
-  %1 = model.squeeze %0 {axes = array<i64: 0, 3>} : (tensor<1x4x8x1xf32>) -> tensor<4x8xf32>
-  return %1 : tensor<4x8xf32>
+  %1 = model.squeeze %y {axes = array<i64: 0, 3>} : (tensor<1x4x8x1xf32>) -> tensor<4x8xf32>
+  return %0, %1 : tensor<1x4x8x1xf32>, tensor<4x8xf32>
 }
 
 // -----
@@ -390,4 +391,14 @@ func.func @negative_unsigned(%x: tensor<4xui8>) -> tensor<4xui8> {
   // expected-error @+1 {{unsigned and signed integer element types ('ui8') are not supported by the lowering yet}}
   %0 = model.add %x, %x : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
   return %0 : tensor<4xui8>
+}
+
+// -----
+
+/// A step beyond the dim takes one element; its size must not overflow.
+// CHECK-LABEL: func @slice_huge_step
+// CHECK: tensor.extract_slice %{{.*}}[1] [1] [9223372036854775807] : tensor<8xf32> to tensor<1xf32>
+func.func @slice_huge_step(%x: tensor<8xf32>) -> tensor<1xf32> {
+  %0 = model.slice %x {axes = array<i64: 0>, starts = array<i64: 1>, ends = array<i64: 8>, steps = array<i64: 9223372036854775807>} : (tensor<8xf32>) -> tensor<1xf32>
+  return %0 : tensor<1xf32>
 }

@@ -17,6 +17,7 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -187,6 +188,10 @@ void printOnnxSupport(llvm::raw_ostream &os) {
         "operator table\n(default domain). Any other operator, or an opset "
         "outside the range, is\nrejected with an error naming the node, its "
         "op type and the opset.\n\n"
+        "Element types:\n"
+     << llvm::join(kiln::onnx_frontend::getSupportedOnnxElementTypes(), ", ")
+     << ".\nAny other element type (the unsigned integers among them) is "
+        "rejected with an\nerror naming the value.\n\n"
         "| operator | opsets |\n|---|---|\n";
   for (const auto &op : kiln::onnx_frontend::getSupportedOnnxOps())
     os << "| " << op.opType << " | " << op.minOpset << "-" << op.maxOpset

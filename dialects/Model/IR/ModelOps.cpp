@@ -48,6 +48,91 @@ std::string kiln::model::formatShape(ArrayRef<int64_t> shape) {
   return s + "]";
 }
 
+std::optional<int64_t> kiln::model::checkedProduct(ArrayRef<int64_t> dims) {
+  int64_t product = 1;
+  for (int64_t d : dims)
+    if (d < 0 || __builtin_mul_overflow(product, d, &product))
+      return std::nullopt;
+  return product;
+}
+
+SliceRange kiln::model::clampSlice(int64_t start, int64_t end, int64_t step,
+                                   int64_t dim) {
+  // v + dim cannot overflow for a negative v and dim >= 0.
+  auto clampIndex = [&](int64_t v) {
+    return std::clamp<int64_t>(v < 0 ? v + dim : v, 0, dim);
+  };
+  int64_t s = clampIndex(start), e = clampIndex(end);
+  // ceil((e - s) / step) written so that a huge step cannot overflow.
+  return {s, e > s ? (e - s - 1) / step + 1 : 0};
+}
+
+SmallVector<int64_t> kiln::model::unsqueezeShape(ArrayRef<int64_t> input,
+                                                 ArrayRef<int64_t> axes) {
+  SmallVector<int64_t> shape;
+  int64_t rank = input.size() + axes.size();
+  for (int64_t i = 0; i < rank; ++i) {
+    if (llvm::is_contained(axes, i)) {
+      shape.push_back(1);
+    } else {
+      shape.push_back(input.front());
+      input = input.drop_front();
+    }
+  }
+  return shape;
+}
+
+FailureOr<SmallVector<int64_t>>
+kiln::model::inferReshapeShape(std::optional<Location> loc,
+                               ArrayRef<int64_t> input,
+                               ArrayRef<int64_t> target) {
+  SmallVector<int64_t> shape;
+  int64_t inferredAt = -1, known = 1;
+  bool knownIsExact = true;
+  for (auto [i, entry] : llvm::enumerate(target)) {
+    int64_t d = entry;
+    if (d == -1) {
+      if (inferredAt >= 0)
+        return emitOptionalError(loc, "shape has more than one -1");
+      inferredAt = i;
+      shape.push_back(ShapedType::kDynamic);
+      continue;
+    }
+    if (d < -1)
+      return emitOptionalError(loc, "shape entry ", d, " is invalid");
+    if (d == 0) {
+      if (i >= input.size())
+        return emitOptionalError(loc, "shape entry 0 at index ", i,
+                                 " copies a dim the rank-", input.size(),
+                                 " input lacks");
+      d = input[i];
+    }
+    shape.push_back(d);
+    if (ShapedType::isDynamic(d))
+      knownIsExact = false;
+    else if (__builtin_mul_overflow(known, d, &known))
+      return emitOptionalError(loc, "the element count of shape ",
+                               formatShape(target), " overflows int64");
+  }
+  if (llvm::none_of(input, ShapedType::isDynamic)) {
+    std::optional<int64_t> total = checkedProduct(input);
+    if (!total)
+      return emitOptionalError(loc, "the element count of input shape ",
+                               formatShape(input), " overflows int64");
+    if (inferredAt >= 0 && knownIsExact) {
+      if (known == 0 || *total % known != 0)
+        return emitOptionalError(loc, "cannot reshape ", formatShape(input),
+                                 " to ", formatShape(target));
+      shape[inferredAt] = *total / known;
+    } else if (inferredAt < 0 && knownIsExact && known != *total) {
+      return emitOptionalError(loc, "cannot reshape ", formatShape(input),
+                               " (", *total, " elements) to ",
+                               formatShape(shape), " (", known, " elements)");
+    }
+  }
+  return shape;
+}
+
 static RankedTensorType rankedType(Value v) {
   return cast<RankedTensorType>(v.getType());
 }
@@ -309,7 +394,6 @@ LogicalResult GemmOp::inferReturnTypes(MLIRContext *,
     SmallVector<int64_t> merged;
     if (ct.getElementType() != a.getElementType() || ct.getRank() > 2 ||
         failed(broadcastShapes(shape, ct.getShape(), merged)) ||
-        !isRefinementOf(TypeRange{a.clone(merged)}, TypeRange{a.clone(merged)}) ||
         merged.size() != 2 || !dimsAgree(merged[0], m) ||
         !dimsAgree(merged[1], n))
       return emitOptionalError(loc, "C of shape ", formatShape(ct.getShape()),
@@ -410,50 +494,11 @@ LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &types) {
   RankedTensorType type = rankedType(adaptor.getInput());
-  ArrayRef<int64_t> target = adaptor.getShape();
-  SmallVector<int64_t> shape;
-  int64_t inferredAt = -1, known = 1;
-  bool knownIsExact = true;
-  for (auto [i, entry] : llvm::enumerate(target)) {
-    int64_t d = entry;
-    if (d == -1) {
-      if (inferredAt >= 0)
-        return emitOptionalError(loc, "shape has more than one -1");
-      inferredAt = i;
-      shape.push_back(ShapedType::kDynamic);
-      continue;
-    }
-    if (d < -1)
-      return emitOptionalError(loc, "shape entry ", d, " is invalid");
-    if (d == 0) {
-      if ((int64_t)i >= type.getRank())
-        return emitOptionalError(loc, "shape entry 0 at index ", i,
-                                 " copies a dim the rank-", type.getRank(),
-                                 " input lacks");
-      d = type.getDimSize(i);
-    }
-    shape.push_back(d);
-    if (ShapedType::isDynamic(d))
-      knownIsExact = false;
-    else
-      known *= d;
-  }
-  if (type.hasStaticShape()) {
-    int64_t total = type.getNumElements();
-    if (inferredAt >= 0 && knownIsExact) {
-      if (known == 0 || total % known != 0)
-        return emitOptionalError(loc, "cannot reshape ",
-                                 formatShape(type.getShape()), " to ",
-                                 formatShape(target));
-      shape[inferredAt] = total / known;
-    } else if (inferredAt < 0 && knownIsExact && known != total) {
-      return emitOptionalError(loc, "cannot reshape ",
-                               formatShape(type.getShape()), " (", total,
-                               " elements) to ", formatShape(shape), " (",
-                               known, " elements)");
-    }
-  }
-  types.push_back(type.clone(shape));
+  FailureOr<SmallVector<int64_t>> shape =
+      inferReshapeShape(loc, type.getShape(), adaptor.getShape());
+  if (failed(shape))
+    return failure();
+  types.push_back(type.clone(*shape));
   return success();
 }
 KILN_REFINABLE(ReshapeOp)
@@ -484,8 +529,10 @@ LogicalResult DynamicReshapeOp::verify() {
     return emitOpError("result element type ")
            << result.getElementType() << " differs from the input's "
            << input.getElementType();
+  std::optional<int64_t> inCount = checkedProduct(input.getShape());
+  std::optional<int64_t> outCount = checkedProduct(result.getShape());
   if (input.hasStaticShape() && result.hasStaticShape() &&
-      input.getNumElements() != result.getNumElements())
+      (!inCount || !outCount || *inCount != *outCount))
     return emitOpError("cannot reshape ")
            << formatShape(input.getShape()) << " to "
            << formatShape(result.getShape());
@@ -500,13 +547,7 @@ LogicalResult UnsqueezeOp::inferReturnTypes(MLIRContext *,
   int64_t rank = type.getRank() + adaptor.getAxes().size();
   if (failed(checkAxes(loc, adaptor.getAxes(), rank, "unsqueeze")))
     return failure();
-  SmallVector<int64_t> shape;
-  ArrayRef<int64_t> in = type.getShape();
-  for (int64_t i = 0; i < rank; ++i)
-    shape.push_back(llvm::is_contained(adaptor.getAxes(), i) ? 1
-                                                             : in.front()),
-        in = llvm::is_contained(adaptor.getAxes(), i) ? in : in.drop_front();
-  types.push_back(type.clone(shape));
+  types.push_back(type.clone(unsqueezeShape(type.getShape(), adaptor.getAxes())));
   return success();
 }
 KILN_REFINABLE(UnsqueezeOp)
@@ -554,9 +595,11 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
     for (int64_t i = 0; i < t.getRank(); ++i) {
       int64_t d = t.getDimSize(i);
       if (i == axis) {
-        shape[i] = ShapedType::isDynamic(shape[i]) || ShapedType::isDynamic(d)
-                       ? ShapedType::kDynamic
-                       : shape[i] + d;
+        if (ShapedType::isDynamic(shape[i]) || ShapedType::isDynamic(d))
+          shape[i] = ShapedType::kDynamic;
+        else if (__builtin_add_overflow(shape[i], d, &shape[i]))
+          return emitOptionalError(loc, "the concatenated dim ", i,
+                                   " overflows int64");
       } else if (!dimsAgree(shape[i], d)) {
         return emitOptionalError(loc, "inputs differ in dim ", i, ": ",
                                  shape[i], " vs ", d);
@@ -594,13 +637,7 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
       shape[axis] = ShapedType::kDynamic;
       continue;
     }
-    auto clampIndex = [&](int64_t v) {
-      if (v < 0)
-        v += dim;
-      return std::clamp<int64_t>(v, 0, dim);
-    };
-    int64_t s = clampIndex(start), e = clampIndex(end);
-    shape[axis] = e > s ? (e - s + step - 1) / step : 0;
+    shape[axis] = clampSlice(start, end, step, dim).size;
   }
   types.push_back(type.clone(shape));
   return success();

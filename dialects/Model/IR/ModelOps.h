@@ -5,6 +5,7 @@
 #include "dialects/Model/IR/ModelAttrs.h"
 #include "dialects/Model/IR/ModelDialect.h"
 #include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
@@ -24,6 +25,48 @@ mlir::LogicalResult broadcastShapes(llvm::ArrayRef<int64_t> lhs,
 
 /// "[2, ?, 4]": a shape as diagnostics print it, `?` for dynamic dims.
 std::string formatShape(llvm::ArrayRef<int64_t> shape);
+
+/// The integer elements of a constant as int64 (unsigned types and i1
+/// zero-extend), or nullopt for non-integer constants.
+std::optional<llvm::SmallVector<int64_t>>
+getIntValues(mlir::DenseElementsAttr attr);
+
+/// The product of `dims` (all static), or nullopt when it overflows int64.
+/// Every element count the dialect and its frontends compute goes through
+/// here: a declared dim near INT64_MAX must give an error, not a wrapped
+/// count.
+std::optional<int64_t> checkedProduct(llvm::ArrayRef<int64_t> dims);
+
+/// One axis of ONNX `Slice` (and of `Shape`'s start/end) on a dim of static
+/// size `dim`: negative bounds count from the end, both clamp to [0, dim],
+/// and a positive `step` takes `start, start + step, ...` below `end`.
+struct SliceRange {
+  int64_t start; ///< first index taken, in [0, dim]
+  int64_t size;  ///< number of indices taken
+};
+SliceRange clampSlice(int64_t start, int64_t end, int64_t step, int64_t dim);
+
+/// The shape of `model.unsqueeze`: `input` with size-1 dims inserted at the
+/// distinct result indices `axes` (each < input rank + number of axes).
+llvm::SmallVector<int64_t> unsqueezeShape(llvm::ArrayRef<int64_t> input,
+                                          llvm::ArrayRef<int64_t> axes);
+
+/// The result shape of `model.reshape` of `input` to `target` (ONNX
+/// `Reshape` with allowzero = 0: 0 copies the input dim, one -1 is
+/// inferred); reports why it is invalid through `loc` when given.
+mlir::FailureOr<llvm::SmallVector<int64_t>>
+inferReshapeShape(std::optional<mlir::Location> loc,
+                  llvm::ArrayRef<int64_t> input, llvm::ArrayRef<int64_t> target);
+
+/// What is statically known of each entry of `shape`, the run-time target of
+/// a model.dynamic_reshape of `input`: constant entries, and 0 ("copy the
+/// input dim", which the reshape means by 0) for an entry that reads
+/// `input`'s own dim at the same index through model.shape. Entries are
+/// followed through a concat along axis 0 and through gathers, slices and
+/// reshapes of a model.shape, which is how exporters assemble targets;
+/// nullopt stands for an entry only known at run time.
+llvm::SmallVector<std::optional<int64_t>>
+knownReshapeTarget(mlir::Value input, mlir::Value shape);
 
 } // namespace kiln::model
 

@@ -69,6 +69,8 @@ class Model_BinaryOp<string mnemonic, string math, list<Trait> traits = []>
   let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  // Small constants fold (see ModelFolds.cpp for which ops and types).
+  let hasFolder = 1;
 }
 
 def Model_AddOp : Model_BinaryOp<"add", "lhs + rhs", [Commutative]>;
@@ -96,6 +98,7 @@ class Model_UnaryOp<string mnemonic, string math, string types = "float">
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Model_ReluOp : Model_UnaryOp<"relu", "max(x, 0)", "numeric">;
@@ -124,6 +127,7 @@ def Model_CastOp : Model_InferredOp<"cast"> {
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$input `to` $to attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Model_WhereOp : Model_InferredOp<"where"> {
@@ -233,6 +237,7 @@ def Model_TransposeOp : Model_InferredOp<"transpose"> {
   let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$perm);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 def Model_ReshapeOp : Model_InferredOp<"reshape"> {
@@ -249,6 +254,7 @@ def Model_ReshapeOp : Model_InferredOp<"reshape"> {
   let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$shape);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 def Model_ShapeOp : Model_InferredOp<"shape"> {
@@ -265,6 +271,7 @@ def Model_ShapeOp : Model_InferredOp<"shape"> {
   let arguments = (ins AnyRankedTensor:$input);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 def Model_DynamicReshapeOp : Model_Op<"dynamic_reshape", [Pure]> {
@@ -284,6 +291,7 @@ def Model_DynamicReshapeOp : Model_Op<"dynamic_reshape", [Pure]> {
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$input `,` $shape attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+  let hasCanonicalizer = 1;
 }
 
 def Model_UnsqueezeOp : Model_InferredOp<"unsqueeze"> {
@@ -296,6 +304,7 @@ def Model_UnsqueezeOp : Model_InferredOp<"unsqueeze"> {
   let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$axes);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 def Model_SqueezeOp : Model_InferredOp<"squeeze"> {
@@ -310,6 +319,7 @@ def Model_SqueezeOp : Model_InferredOp<"squeeze"> {
   let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$axes);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 def Model_ConcatOp : Model_InferredOp<"concat"> {
@@ -325,6 +335,8 @@ def Model_ConcatOp : Model_InferredOp<"concat"> {
   let arguments = (ins Variadic<AnyRankedTensor>:$inputs, I64Attr:$axis);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+  let hasCanonicalizer = 1;
 }
 
 def Model_SliceOp : Model_InferredOp<"slice"> {
@@ -343,6 +355,7 @@ def Model_SliceOp : Model_InferredOp<"slice"> {
                        DenseI64ArrayAttr:$steps);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 def Model_GatherOp : Model_InferredOp<"gather"> {
@@ -360,6 +373,7 @@ def Model_GatherOp : Model_InferredOp<"gather"> {
                        I64Attr:$axis);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$data `,` $indices attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 #endif // KILN_MODEL_OPS_TD

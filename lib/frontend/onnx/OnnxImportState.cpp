@@ -7,9 +7,12 @@
 // their types inferred by the dialect.
 //
 //===----------------------------------------------------------------------===//
+#include "lib/frontend/onnx/OnnxImporter.h"
 #include "lib/frontend/onnx/OnnxImporterImpl.h"
+#include "lib/support/DType.h"
+#include "runtime/io/OnnxPb.h"
 
-#include "mlir/IR/Verifier.h"
+#include "mlir/IR/Matchers.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/Path.h"
@@ -18,26 +21,13 @@
 
 using namespace mlir;
 using namespace kiln::onnx_frontend;
+using kiln::elementTypeOf;
+namespace io = kiln::io;
 namespace model = kiln::model;
 
 //===----------------------------------------------------------------------===//
 // Small helpers
 //===----------------------------------------------------------------------===//
-
-
-std::optional<SmallVector<int64_t>>
-kiln::onnx_frontend::getIntegerValues(DenseElementsAttr attr) {
-  auto intType = dyn_cast<IntegerType>(attr.getElementType());
-  if (!intType)
-    return std::nullopt;
-  SmallVector<int64_t> values;
-  values.reserve(attr.getNumElements());
-  bool zeroExtend = intType.isUnsigned() || intType.getWidth() == 1;
-  for (const APInt &v : attr.getValues<APInt>())
-    values.push_back(zeroExtend ? static_cast<int64_t>(v.getZExtValue())
-                                : v.getSExtValue());
-  return values;
-}
 
 DenseElementsAttr
 kiln::onnx_frontend::makeIntegerAttr(ArrayRef<int64_t> shape, Type elementType,
@@ -67,33 +57,35 @@ ImportState::ImportState(MLIRContext &context, StringRef path)
     : context(&context), builder(&context), path(path.str()),
       fileLoc(FileLineColLoc::get(&context, path, 0, 0)) {}
 
-Type ImportState::convertElementType(int32_t dataType) {
-  Builder b(context);
-  switch (dataType) {
-  case onnx::TensorProto::FLOAT:
-    return b.getF32Type();
-  case onnx::TensorProto::DOUBLE:
-    return b.getF64Type();
-  case onnx::TensorProto::FLOAT16:
-    return b.getF16Type();
-  case onnx::TensorProto::BFLOAT16:
-    return b.getBF16Type();
-  case onnx::TensorProto::INT8:
-    return b.getIntegerType(8);
-  case onnx::TensorProto::INT16:
-    return b.getIntegerType(16);
-  case onnx::TensorProto::INT32:
-    return b.getIntegerType(32);
-  case onnx::TensorProto::INT64:
-    return b.getIntegerType(64);
-  // Unsigned stays unsigned so that casts and comparisons keep their meaning.
-  case onnx::TensorProto::UINT8:
-    return b.getIntegerType(8, /*isSigned=*/false);
-  case onnx::TensorProto::BOOL:
-    return b.getI1Type();
-  default:
+/// The element type of an ONNX data type, null when kiln does not import it.
+/// Unsigned integers (UINT8 included) are rejected here, where the error
+/// names the value or node, rather than deep in the lowering: kiln's integer
+/// arithmetic, comparisons and casts are signed.
+static Type convertOnnxElementType(MLIRContext *context, int32_t dataType) {
+  Type element = elementTypeOf(context, io::dtypeFromOnnx(dataType));
+  if (!element || element.isUnsignedInteger())
     return nullptr;
-  }
+  return element;
+}
+
+Type ImportState::convertElementType(int32_t dataType) {
+  return convertOnnxElementType(context, dataType);
+}
+
+std::vector<std::string> kiln::onnx_frontend::getSupportedOnnxElementTypes() {
+  MLIRContext context;
+  std::vector<std::string> names;
+  for (int dataType = onnx::TensorProto_DataType_DataType_MIN;
+       dataType <= onnx::TensorProto_DataType_DataType_MAX; ++dataType)
+    if (onnx::TensorProto_DataType_IsValid(dataType) &&
+        convertOnnxElementType(&context, dataType))
+      names.push_back(dataTypeName(dataType));
+  return names;
+}
+
+/// Byte width of an element in ONNX raw_data (bool takes one byte).
+static int64_t rawElementBytes(Type element) {
+  return element.isInteger(1) ? 1 : element.getIntOrFloatBitWidth() / 8;
 }
 
 FailureOr<RankedTensorType>
@@ -121,12 +113,19 @@ ImportState::convertType(const onnx::TypeProto &type,
       shape.push_back(ShapedType::kDynamic);
     }
   }
+  // Every element count and byte offset computed later (folding, lowering,
+  // the runtime's buffers) must fit int64; refuse absurd sizes here.
+  SmallVector<int64_t> staticDims =
+      llvm::to_vector(llvm::make_filter_range(shape, [](int64_t d) {
+        return !ShapedType::isDynamic(d);
+      }));
+  std::optional<int64_t> count = model::checkedProduct(staticDims);
+  int64_t bytes;
+  if (!count || __builtin_mul_overflow(*count, rawElementBytes(element), &bytes))
+    return emitError() << "shape " << formatShape(shape) << " of " << element
+                       << " is too large: its element count or byte size "
+                          "overflows int64";
   return RankedTensorType::get(shape, element);
-}
-
-/// Byte width of an element in ONNX raw_data (bool takes one byte).
-static int64_t rawElementBytes(Type element) {
-  return element.isInteger(1) ? 1 : element.getIntOrFloatBitWidth() / 8;
 }
 
 FailureOr<StringRef>
@@ -373,7 +372,7 @@ FailureOr<SmallVector<int64_t>> NodeImporter::constantIntInput(int64_t i,
                        << "constant, but '" << node.input(i)
                        << "' is computed at run time";
   std::optional<SmallVector<int64_t>> values =
-      getIntegerValues((*entry)->constant);
+      model::getIntValues((*entry)->constant);
   if (!values)
     return emitError() << "input " << i << " (" << role
                        << ") must hold integers, got "
@@ -556,7 +555,22 @@ LogicalResult NodeImporter::define(int64_t i, ValueEntry entry) {
 LogicalResult NodeImporter::setOutput(int64_t i, FailureOr<Value> value) {
   if (failed(value))
     return failure();
-  return define(i, ValueEntry{*value, nullptr, loc, ""});
+  DenseElementsAttr constant;
+  (void)matchPattern(*value, m_Constant(&constant));
+  return define(i, ValueEntry{*value, constant, loc, ""});
+}
+
+LogicalResult NodeImporter::setOutput(int64_t i,
+                                      FailureOr<OpFoldResult> folded) {
+  if (failed(folded))
+    return failure();
+  if (auto value = dyn_cast<Value>(*folded))
+    return setOutput(i, FailureOr<Value>(value));
+  auto attr = cast<Attribute>(*folded);
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr))
+    return setConstantOutput(i, dense);
+  // Only dense contents are tracked as known values; others become ops now.
+  return setOutput(i, FailureOr<Value>(modelBuilder().materialize(loc, attr)));
 }
 
 LogicalResult NodeImporter::setConstantOutput(int64_t i,
@@ -587,38 +601,4 @@ DenseI64ArrayAttr NodeImporter::i64Array(ArrayRef<int64_t> values) {
 
 IntegerAttr NodeImporter::i64(int64_t value) {
   return IntegerAttr::get(IntegerType::get(getContext(), 64), value);
-}
-
-FailureOr<Value> NodeImporter::createInferred(
-    OperationState &opState,
-    function_ref<LogicalResult(function_ref<InFlightDiagnostic()>)> prepare,
-    function_ref<LogicalResult(SmallVectorImpl<Type> &)> infer) {
-  // The dialect reports why inference or verification failed through the
-  // op's location; capture those messages and re-emit them with the node's
-  // name and op type in front.
-  std::string reasons;
-  Operation *op = nullptr;
-  {
-    ScopedDiagnosticHandler capture(getContext(), [&](Diagnostic &diag) {
-      if (diag.getSeverity() != DiagnosticSeverity::Error)
-        return success();
-      if (!reasons.empty())
-        reasons += "; ";
-      reasons += diag.str();
-      return success();
-    });
-    auto emitHere = [&] { return mlir::emitError(loc); };
-    SmallVector<Type> types;
-    if (succeeded(prepare(emitHere)) && succeeded(infer(types))) {
-      opState.addTypes(types);
-      op = state.builder.create(opState);
-      if (failed(mlir::verify(op, /*verifyRecursively=*/false))) {
-        op->erase();
-        op = nullptr;
-      }
-    }
-  }
-  if (!op)
-    return emitError() << (reasons.empty() ? "invalid operands" : reasons);
-  return op->getResult(0);
 }

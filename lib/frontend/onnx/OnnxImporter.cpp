@@ -10,6 +10,8 @@
 #include "lib/frontend/onnx/OnnxImporterImpl.h"
 #include "lib/frontend/onnx/OnnxModelReader.h"
 
+#include "dialects/Model/Transforms/Canonicalize.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/STLExtras.h"
@@ -254,6 +256,10 @@ GraphImporter::import(const onnx::ModelProto &model) {
 
   if (failed(mlir::verify(*module)))
     return failure();
+  // The handlers folded as they built; the dialect's patterns (and erasing
+  // what folding left unused) give the canonical form every frontend hands
+  // on.
+  model::canonicalize(*module);
   return module;
 }
 

@@ -51,6 +51,10 @@ struct SupportedOnnxOp {
 /// row per range, sorted by op type. Feeds the support table in the docs.
 std::vector<SupportedOnnxOp> getSupportedOnnxOps();
 
+/// The ONNX element types (TensorProto data type names, "FLOAT", ...) the
+/// importer accepts, in the enum's order. Feeds the docs too.
+std::vector<std::string> getSupportedOnnxElementTypes();
+
 } // namespace kiln::onnx_frontend
 
 #endif // KILN_LIB_FRONTEND_ONNX_ONNXIMPORTER_H

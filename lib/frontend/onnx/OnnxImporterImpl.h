@@ -10,6 +10,7 @@
 #ifndef KILN_LIB_FRONTEND_ONNX_ONNXIMPORTERIMPL_H
 #define KILN_LIB_FRONTEND_ONNX_ONNXIMPORTERIMPL_H
 
+#include "dialects/Model/IR/ModelBuilder.h"
 #include "dialects/Model/IR/ModelOps.h"
 
 #include "mlir/IR/Builders.h"
@@ -23,7 +24,6 @@
 
 #include <limits>
 #include <optional>
-#include <type_traits>
 
 namespace kiln::onnx_frontend {
 
@@ -174,8 +174,13 @@ public:
 
   //===--- Outputs --------------------------------------------------------===//
 
-  /// Defines output `i` (ignored when the graph does not name it).
+  /// Defines output `i` (ignored when the graph does not name it). A value
+  /// defined by a constant op is also known as a constant.
   mlir::LogicalResult setOutput(int64_t i, mlir::FailureOr<mlir::Value> value);
+  /// Defines output `i` from createOrFold: a folded constant stays an
+  /// attribute until some node needs it as a tensor.
+  mlir::LogicalResult setOutput(int64_t i,
+                                mlir::FailureOr<mlir::OpFoldResult> folded);
   /// Defines output `i` as a known constant.
   mlir::LogicalResult setConstantOutput(int64_t i,
                                         mlir::DenseElementsAttr value);
@@ -185,37 +190,24 @@ public:
   //===--- Building ops ---------------------------------------------------===//
 
   /// Creates `OpTy` from operands and attributes with its result type
-  /// inferred by the op itself. Inference and verifier failures become
-  /// errors at the node instead of the fatal error the ODS builders raise.
+  /// inferred by the op itself; inference and verifier failures become
+  /// errors at the node.
   template <typename OpTy>
   mlir::FailureOr<mlir::Value>
   create(mlir::ValueRange operands,
          llvm::ArrayRef<mlir::NamedAttribute> attributes = {}) {
-    mlir::OperationState opState(loc, OpTy::getOperationName());
-    opState.addOperands(operands);
-    mlir::DictionaryAttr dict =
-        mlir::DictionaryAttr::get(getContext(), attributes);
-    using Props = typename OpTy::Properties;
-    auto prepare = [&](llvm::function_ref<mlir::InFlightDiagnostic()> err)
-        -> mlir::LogicalResult {
-      // Inherent attributes live in properties, which inference reads; the
-      // ODS builders also fill in default-valued ones, so do the same.
-      if constexpr (std::is_same_v<Props, mlir::EmptyProperties>) {
-        return mlir::success();
-      } else {
-        Props &props = opState.getOrAddProperties<Props>();
-        if (mlir::failed(OpTy::setPropertiesFromAttr(props, dict, err)))
-          return mlir::failure();
-        OpTy::populateDefaultProperties(opState.name, props);
-        return mlir::success();
-      }
-    };
-    auto infer = [&](llvm::SmallVectorImpl<mlir::Type> &types) {
-      return OpTy::inferReturnTypes(getContext(), loc, opState.operands, dict,
-                                    opState.getRawProperties(), opState.regions,
-                                    types);
-    };
-    return createInferred(opState, prepare, infer);
+    return modelBuilder().create<OpTy>(loc, operands, attributes,
+                                       [&] { return emitError(); });
+  }
+
+  /// Like `create`, then folds the op (see ModelBuilder::createOrFold); for
+  /// `setOutput`, which keeps a folded constant as a known value.
+  template <typename OpTy>
+  mlir::FailureOr<mlir::OpFoldResult>
+  createOrFold(mlir::ValueRange operands,
+               llvm::ArrayRef<mlir::NamedAttribute> attributes = {}) {
+    return modelBuilder().createOrFold<OpTy>(loc, operands, attributes,
+                                             [&] { return emitError(); });
   }
 
   /// Creates `OpTy` with the result type the caller states (for ops without
@@ -223,17 +215,8 @@ public:
   template <typename OpTy>
   mlir::FailureOr<mlir::Value> createTyped(mlir::Type resultType,
                                            mlir::ValueRange operands) {
-    mlir::OperationState opState(loc, OpTy::getOperationName());
-    opState.addOperands(operands);
-    return createInferred(
-        opState,
-        [](llvm::function_ref<mlir::InFlightDiagnostic()>) {
-          return mlir::success();
-        },
-        [&](llvm::SmallVectorImpl<mlir::Type> &types) {
-          types.push_back(resultType);
-          return mlir::success();
-        });
+    return modelBuilder().createTyped<OpTy>(loc, resultType, operands,
+                                            [&] { return emitError(); });
   }
 
   /// Attribute shorthands.
@@ -242,14 +225,9 @@ public:
   mlir::IntegerAttr i64(int64_t value);
 
 private:
-  mlir::FailureOr<mlir::Value>
-  createInferred(mlir::OperationState &opState,
-                 llvm::function_ref<mlir::LogicalResult(
-                     llvm::function_ref<mlir::InFlightDiagnostic()>)>
-                     prepare,
-                 llvm::function_ref<
-                     mlir::LogicalResult(llvm::SmallVectorImpl<mlir::Type> &)>
-                     infer);
+  kiln::model::ModelBuilder modelBuilder() {
+    return kiln::model::ModelBuilder(state.builder);
+  }
   /// Checks a produced type against the type the graph declares for it.
   mlir::LogicalResult checkDeclared(int64_t i, mlir::Type type);
   mlir::LogicalResult define(int64_t i, ValueEntry entry);
@@ -282,14 +260,17 @@ llvm::ArrayRef<OpSupport> getComputeOpTable();
 /// Handlers of data-movement, shape and constant ops (OnnxShapeOps.cpp).
 llvm::ArrayRef<OpSupport> getShapeOpTable();
 
-//===----------------------------------------------------------------------===//
-// Integer constants, for folding exporters' shape arithmetic
-//===----------------------------------------------------------------------===//
+/// The model.reshape target of ONNX's coercion of `type` to 2-D at `axis`
+/// (Flatten, and Softmax before opset 13): [prod(dims[:axis]),
+/// prod(dims[axis:])], a dynamic group as -1, or 0 (copy) when it is just
+/// dim 0. Fails at the node for empty shapes and when both groups are
+/// dynamic.
+mlir::FailureOr<llvm::SmallVector<int64_t>>
+flattenTarget(NodeImporter &n, mlir::RankedTensorType type, int64_t axis);
 
-/// The elements of an integer constant as int64 (unsigned types
-/// zero-extend), or nullopt for non-integer constants.
-std::optional<llvm::SmallVector<int64_t>>
-getIntegerValues(mlir::DenseElementsAttr attr);
+//===----------------------------------------------------------------------===//
+// Integer constants (Constant nodes and narrow-integer tensor data)
+//===----------------------------------------------------------------------===//
 
 /// An integer constant of `shape` and `elementType` (values truncated to
 /// its width; i1 holds `v != 0`).

@@ -9,8 +9,6 @@
 //===----------------------------------------------------------------------===//
 #include "lib/frontend/onnx/OnnxImporterImpl.h"
 
-#include <limits>
-
 using namespace mlir;
 using namespace kiln::onnx_frontend;
 namespace model = kiln::model;
@@ -19,77 +17,16 @@ namespace model = kiln::model;
 // Elementwise
 //===----------------------------------------------------------------------===//
 
-namespace {
-/// Integer arithmetic the importer folds so that exporters' shape chains
-/// (e.g. batch * seq feeding a Reshape) stay constant.
-enum class IntFold { None, Add, Sub, Mul, Div };
-} // namespace
-
-/// Folds `lhs op rhs` on integer constants of equal shape, or where one side
-/// is a single element; null when not foldable (then the op is built).
-static DenseElementsAttr foldIntBinary(DenseElementsAttr lhs,
-                                       DenseElementsAttr rhs, IntFold fold) {
-  if (fold == IntFold::None || !lhs || !rhs ||
-      lhs.getElementType() != rhs.getElementType())
-    return nullptr;
-  auto l = getIntegerValues(lhs), r = getIntegerValues(rhs);
-  if (!l || !r)
-    return nullptr;
-  auto lt = cast<RankedTensorType>(lhs.getType());
-  auto rt = cast<RankedTensorType>(rhs.getType());
-  ArrayRef<int64_t> shape;
-  if (lt.getShape() == rt.getShape() ||
-      (r->size() == 1 && rt.getRank() <= lt.getRank()))
-    shape = lt.getShape();
-  else if (l->size() == 1 && lt.getRank() <= rt.getRank())
-    shape = rt.getShape();
-  else
-    return nullptr;
-  int64_t n = ShapedType::getNumElements(shape);
-  SmallVector<int64_t> out;
-  for (int64_t i = 0; i < n; ++i) {
-    int64_t a = (*l)[l->size() == 1 ? 0 : i];
-    int64_t b = (*r)[r->size() == 1 ? 0 : i];
-    int64_t v;
-    switch (fold) {
-    case IntFold::Add:
-      if (__builtin_add_overflow(a, b, &v))
-        return nullptr;
-      break;
-    case IntFold::Sub:
-      if (__builtin_sub_overflow(a, b, &v))
-        return nullptr;
-      break;
-    case IntFold::Mul:
-      if (__builtin_mul_overflow(a, b, &v))
-        return nullptr;
-      break;
-    case IntFold::Div:
-      // Division by zero is left to run time, like any other value error.
-      if (b == 0 || (a == std::numeric_limits<int64_t>::min() && b == -1))
-        return nullptr;
-      v = a / b;
-      break;
-    case IntFold::None:
-      return nullptr;
-    }
-    out.push_back(v);
-  }
-  return makeIntegerAttr(shape, lhs.getElementType(), out);
-}
-
-/// Two-input broadcasting ops.
-template <typename OpTy, IntFold Fold = IntFold::None>
-static LogicalResult importBinary(NodeImporter &n) {
+/// Two-input broadcasting ops. Integer arithmetic on constants (exporters'
+/// shape arithmetic, e.g. batch * seq feeding a Reshape) folds in the
+/// dialect, so the result stays a known constant.
+template <typename OpTy> static LogicalResult importBinary(NodeImporter &n) {
   if (failed(n.checkInputCount(2, 2)))
     return failure();
-  if (DenseElementsAttr folded =
-          foldIntBinary(n.constantInput(0), n.constantInput(1), Fold))
-    return n.setConstantOutput(0, folded);
   FailureOr<Value> lhs = n.input(0), rhs = n.input(1);
   if (failed(lhs) || failed(rhs))
     return failure();
-  return n.setOutput(0, n.create<OpTy>({*lhs, *rhs}));
+  return n.setOutput(0, n.createOrFold<OpTy>({*lhs, *rhs}));
 }
 
 /// Max and Min take one or more inputs: a left-to-right chain of binary ops.
@@ -114,11 +51,11 @@ template <typename OpTy> static LogicalResult importUnary(NodeImporter &n) {
   FailureOr<Value> x = n.input(0);
   if (failed(x))
     return failure();
-  return n.setOutput(0, n.create<OpTy>({*x}));
+  return n.setOutput(0, n.createOrFold<OpTy>({*x}));
 }
 
-/// Cast(to): integer constants fold (shape arithmetic often passes through
-/// Cast); a cast to the same type is the input itself.
+/// Cast(to): constants fold in the dialect (shape arithmetic often passes
+/// through Cast), and so does a cast to the same type.
 static LogicalResult importCast(NodeImporter &n) {
   if (failed(n.checkInputCount(1, 1)))
     return failure();
@@ -138,31 +75,10 @@ static LogicalResult importCast(NodeImporter &n) {
       diag << "data type " << *to;
     return diag << ": the element type is not supported by kiln";
   }
-  if (element == type->getElementType())
-    return n.forwardInput(0, 0);
-
-  if (DenseElementsAttr constant = n.constantInput(0)) {
-    if (auto values = getIntegerValues(constant)) {
-      if (isa<IntegerType>(element))
-        return n.setConstantOutput(
-            0, makeIntegerAttr(type->getShape(), element, *values));
-      const llvm::fltSemantics &semantics =
-          cast<FloatType>(element).getFloatSemantics();
-      SmallVector<APFloat> floats;
-      for (int64_t v : *values) {
-        APFloat f(semantics);
-        f.convertFromAPInt(APInt(64, uint64_t(v), /*isSigned=*/true),
-                           /*IsSigned=*/true, APFloat::rmNearestTiesToEven);
-        floats.push_back(f);
-      }
-      return n.setConstantOutput(
-          0, DenseElementsAttr::get(type->clone(element), floats));
-    }
-  }
   FailureOr<Value> x = n.input(0);
   if (failed(x))
     return failure();
-  return n.setOutput(0, n.create<model::CastOp>(
+  return n.setOutput(0, n.createOrFold<model::CastOp>(
                             {*x}, {n.named("to", TypeAttr::get(element))}));
 }
 
@@ -255,9 +171,10 @@ static LogicalResult importGemm(NodeImporter &n) {
 //===----------------------------------------------------------------------===//
 
 /// Softmax since opset 13 normalizes along one axis (default -1). Before 13
-/// it flattened the input to 2-D at `axis` (default 1) and normalized each
-/// row, which is the same thing only when every dim after `axis` is 1 (in
-/// particular when axis is the last dim).
+/// it coerced the input to 2-D at `axis` (default 1) and normalized each
+/// row:
+///   softmax_<13(x, axis) = reshape(softmax(flatten(x, axis), 1), shape(x))
+/// which is a softmax along `axis` itself when every later dim is 1.
 static LogicalResult importSoftmax(NodeImporter &n) {
   if (failed(n.checkInputCount(1, 1)))
     return failure();
@@ -271,19 +188,38 @@ static LogicalResult importSoftmax(NodeImporter &n) {
   FailureOr<int64_t> normalized = n.normalizeAxis(*axis, rank);
   if (failed(normalized))
     return failure();
-  if (n.opset < 13 && llvm::any_of(type->getShape().drop_front(*normalized + 1),
-                                   [](int64_t d) { return d != 1; }))
-    return n.emitError()
-           << "before opset 13 Softmax normalizes over all dims from axis "
-           << *axis << " on, here "
-           << formatShape(type->getShape().drop_front(*normalized))
-           << "; kiln supports only a softmax over the last dim (axis = -1 or "
-           << rank - 1 << ")";
   FailureOr<Value> x = n.input(0);
   if (failed(x))
     return failure();
-  return n.setOutput(0, n.create<model::SoftmaxOp>(
-                            {*x}, {n.named("axis", n.i64(*normalized))}));
+  bool rows = n.opset < 13 &&
+              llvm::any_of(type->getShape().drop_front(*normalized + 1),
+                           [](int64_t d) { return d != 1; });
+  if (!rows)
+    return n.setOutput(0, n.createOrFold<model::SoftmaxOp>(
+                              {*x}, {n.named("axis", n.i64(*normalized))}));
+
+  FailureOr<SmallVector<int64_t>> target =
+      flattenTarget(n, *type, *normalized);
+  if (failed(target))
+    return failure();
+  FailureOr<Value> flat = n.create<model::ReshapeOp>(
+      {*x}, {n.named("shape", n.i64Array(*target))});
+  if (failed(flat))
+    return failure();
+  FailureOr<Value> softmax =
+      n.create<model::SoftmaxOp>({*flat}, {n.named("axis", n.i64(1))});
+  if (failed(softmax))
+    return failure();
+  if (type->hasStaticShape())
+    return n.setOutput(0, n.createOrFold<model::ReshapeOp>(
+                              {*softmax},
+                              {n.named("shape", n.i64Array(type->getShape()))}));
+  // Symbolic dims: the original shape is read back at run time.
+  FailureOr<Value> shape = n.create<model::ShapeOp>({*x});
+  if (failed(shape))
+    return failure();
+  return n.setOutput(
+      0, n.createTyped<model::DynamicReshapeOp>(*type, {*softmax, *shape}));
 }
 
 /// ReduceSum/Mean/Max: `axes` is an attribute before `AxesInputSince` and an
@@ -343,9 +279,9 @@ static LogicalResult importReduce(NodeImporter &n) {
 // (8 for Max/Min), and Cast took its `to` as a string before opset 6.
 static const OpSupport kComputeOps[] = {
     {"Abs", 6, kMaxKnownOpset, importUnary<model::AbsOp>},
-    {"Add", 7, kMaxKnownOpset, importBinary<model::AddOp, IntFold::Add>},
+    {"Add", 7, kMaxKnownOpset, importBinary<model::AddOp>},
     {"Cast", 6, kMaxKnownOpset, importCast},
-    {"Div", 7, kMaxKnownOpset, importBinary<model::DivOp, IntFold::Div>},
+    {"Div", 7, kMaxKnownOpset, importBinary<model::DivOp>},
     {"Equal", 7, kMaxKnownOpset, importBinary<model::EqualOp>},
     {"Erf", 9, kMaxKnownOpset, importUnary<model::ErfOp>},
     {"Exp", 6, kMaxKnownOpset, importUnary<model::ExpOp>},
@@ -356,7 +292,7 @@ static const OpSupport kComputeOps[] = {
     {"MatMul", 1, kMaxKnownOpset, importMatMul},
     {"Max", 8, kMaxKnownOpset, importVariadic<model::MaxOp>},
     {"Min", 8, kMaxKnownOpset, importVariadic<model::MinOp>},
-    {"Mul", 7, kMaxKnownOpset, importBinary<model::MulOp, IntFold::Mul>},
+    {"Mul", 7, kMaxKnownOpset, importBinary<model::MulOp>},
     {"Neg", 6, kMaxKnownOpset, importUnary<model::NegOp>},
     {"Pow", 7, kMaxKnownOpset, importBinary<model::PowOp>},
     {"Reciprocal", 6, kMaxKnownOpset, importUnary<model::ReciprocalOp>},
@@ -367,7 +303,7 @@ static const OpSupport kComputeOps[] = {
     {"Sigmoid", 6, kMaxKnownOpset, importUnary<model::SigmoidOp>},
     {"Softmax", 1, kMaxKnownOpset, importSoftmax},
     {"Sqrt", 6, kMaxKnownOpset, importUnary<model::SqrtOp>},
-    {"Sub", 7, kMaxKnownOpset, importBinary<model::SubOp, IntFold::Sub>},
+    {"Sub", 7, kMaxKnownOpset, importBinary<model::SubOp>},
     {"Tanh", 6, kMaxKnownOpset, importUnary<model::TanhOp>},
     {"Where", 9, kMaxKnownOpset, importWhere},
 };

@@ -2,10 +2,10 @@
 //
 // Handlers of the operators that move data or compute shapes, and their rows
 // of the operator table. Exporters compute Reshape targets at run time
-// (Shape -> Gather -> Unsqueeze -> Concat -> Reshape); on static shapes the
-// importer evaluates such chains itself, in plain C++ on int64 vectors, so the
-// targets arrive as constants. Folded values stay attributes until some node
-// needs them as tensors (see ValueEntry).
+// (Shape -> Gather -> Unsqueeze -> Concat -> Reshape); the handlers build the
+// ops through createOrFold, so on static shapes the dialect's folders turn
+// such chains into constants as they are imported. Folded values stay
+// attributes until some node needs them as tensors (see ValueEntry).
 //
 //===----------------------------------------------------------------------===//
 #include "lib/frontend/onnx/OnnxImporterImpl.h"
@@ -14,22 +14,19 @@ using namespace mlir;
 using namespace kiln::onnx_frontend;
 namespace model = kiln::model;
 
-/// Product of static dims, or kDynamic when one is dynamic.
-static int64_t staticProduct(ArrayRef<int64_t> dims) {
-  int64_t p = 1;
-  for (int64_t d : dims) {
-    if (ShapedType::isDynamic(d))
-      return ShapedType::kDynamic;
-    p *= d;
-  }
-  return p;
+/// Product of static dims, kDynamic when one is dynamic, or nullopt when the
+/// product overflows int64.
+static std::optional<int64_t> staticProduct(ArrayRef<int64_t> dims) {
+  if (llvm::any_of(dims, ShapedType::isDynamic))
+    return ShapedType::kDynamic;
+  return model::checkedProduct(dims);
 }
 
 /// The integer contents of input `i` when it is a constant, else nullopt.
 static std::optional<SmallVector<int64_t>> constantInts(NodeImporter &n,
                                                         int64_t i) {
   DenseElementsAttr attr = n.constantInput(i);
-  return attr ? getIntegerValues(attr) : std::nullopt;
+  return attr ? model::getIntValues(attr) : std::nullopt;
 }
 
 //===----------------------------------------------------------------------===//
@@ -118,8 +115,8 @@ static LogicalResult importDropout(NodeImporter &n) {
 // Shape computations
 //===----------------------------------------------------------------------===//
 
-/// Shape(x)[start:end]: a constant when those dims are static, else read at
-/// run time with model.shape.
+/// Shape(x)[start:end]: model.shape (a constant when those dims are static,
+/// by folding), sliced when start/end select part of it.
 static LogicalResult importShape(NodeImporter &n) {
   if (failed(n.checkInputCount(1, 1)))
     return failure();
@@ -127,50 +124,45 @@ static LogicalResult importShape(NodeImporter &n) {
   if (failed(type))
     return failure();
   int64_t rank = type->getRank();
-  // start/end (opset 15) count from the back when negative and clamp.
+  // start/end (opset 15) count from the back when negative and clamp, as
+  // Slice's bounds do.
   FailureOr<int64_t> start = n.opset >= 15 ? n.intAttr("start", 0) : 0;
   FailureOr<int64_t> end = n.opset >= 15 ? n.intAttr("end", rank) : rank;
   if (failed(start) || failed(end))
     return failure();
-  auto clampIndex = [&](int64_t v) {
-    return std::clamp<int64_t>(v < 0 ? v + rank : v, 0, rank);
-  };
-  int64_t s = clampIndex(*start), e = std::max(s, clampIndex(*end));
-  ArrayRef<int64_t> dims = type->getShape().slice(s, e - s);
-  if (!llvm::any_of(dims, ShapedType::isDynamic))
-    return n.setConstantOutput(
-        0, makeIntegerAttr({int64_t(dims.size())},
-                           IntegerType::get(n.getContext(), 64), dims));
-  // Symbolic dims are read at run time.
+  model::SliceRange range = model::clampSlice(*start, *end, 1, rank);
   FailureOr<Value> x = n.input(0);
   if (failed(x))
     return failure();
+  if (range.size == rank)
+    return n.setOutput(0, n.createOrFold<model::ShapeOp>({*x}));
+  // Unfolded, so that the slice's folder sees which dims it reads.
   FailureOr<Value> shape = n.create<model::ShapeOp>({*x});
-  if (failed(shape) || (s == 0 && e == rank))
-    return n.setOutput(0, shape);
+  if (failed(shape))
+    return failure();
   return n.setOutput(
-      0, n.create<model::SliceOp>(
-             {*shape}, {n.named("starts", n.i64Array({s})),
-                        n.named("ends", n.i64Array({e})),
+      0, n.createOrFold<model::SliceOp>(
+             {*shape}, {n.named("starts", n.i64Array({range.start})),
+                        n.named("ends", n.i64Array({range.start + range.size})),
                         n.named("axes", n.i64Array({0})),
                         n.named("steps", n.i64Array({1}))}));
 }
 
-/// Gather along `axis`; folds when data and indices are integer constants.
+/// Gather along `axis`; folds (in the dialect) when data and indices are
+/// constants or it reads static dims of a Shape.
 static LogicalResult importGather(NodeImporter &n) {
   if (failed(n.checkInputCount(2, 2)))
     return failure();
   FailureOr<RankedTensorType> dataType = n.inputType(0);
-  FailureOr<RankedTensorType> indicesType = n.inputType(1);
   FailureOr<int64_t> axisAttr = n.intAttr("axis", 0);
-  if (failed(dataType) || failed(indicesType) || failed(axisAttr))
+  if (failed(dataType) || failed(axisAttr))
     return failure();
   FailureOr<int64_t> axis = n.normalizeAxis(*axisAttr, dataType->getRank());
   if (failed(axis))
     return failure();
 
   // ONNX makes an out-of-range index an error; catch the ones known now.
-  auto data = constantInts(n, 0), indices = constantInts(n, 1);
+  std::optional<SmallVector<int64_t>> indices = constantInts(n, 1);
   int64_t dim = dataType->getDimSize(*axis);
   if (indices && !ShapedType::isDynamic(dim))
     for (int64_t index : *indices)
@@ -178,33 +170,16 @@ static LogicalResult importGather(NodeImporter &n) {
         return n.emitError() << "index " << index << " is out of range for "
                              << "dim " << *axis << " of size " << dim;
 
-  if (data && indices && isa<IntegerType>(indicesType->getElementType())) {
-    // result[outer, idx..., inner] = data[outer, indices[idx...], inner]
-    ArrayRef<int64_t> shape = dataType->getShape();
-    int64_t inner = staticProduct(shape.drop_front(*axis + 1));
-    int64_t outer = staticProduct(shape.take_front(*axis));
-    SmallVector<int64_t> values;
-    for (int64_t o = 0; o < outer; ++o)
-      for (int64_t index : *indices) {
-        int64_t k = index < 0 ? index + dim : index;
-        auto first = data->begin() + (o * dim + k) * inner;
-        values.append(first, first + inner);
-      }
-    SmallVector<int64_t> resultShape(shape.take_front(*axis));
-    llvm::append_range(resultShape, indicesType->getShape());
-    llvm::append_range(resultShape, shape.drop_front(*axis + 1));
-    return n.setConstantOutput(
-        0, makeIntegerAttr(resultShape, dataType->getElementType(), values));
-  }
   FailureOr<Value> dataValue = n.input(0), indicesValue = n.input(1);
   if (failed(dataValue) || failed(indicesValue))
     return failure();
   return n.setOutput(
-      0, n.create<model::GatherOp>({*dataValue, *indicesValue},
-                                   {n.named("axis", n.i64(*axis))}));
+      0, n.createOrFold<model::GatherOp>({*dataValue, *indicesValue},
+                                         {n.named("axis", n.i64(*axis))}));
 }
 
-/// Concat along `axis`; folds when every input is an integer constant.
+/// Concat along `axis`; folds (in the dialect) when every input is a
+/// constant.
 static LogicalResult importConcat(NodeImporter &n) {
   if (failed(n.checkInputCount(1, kUnbounded)))
     return failure();
@@ -215,41 +190,6 @@ static LogicalResult importConcat(NodeImporter &n) {
   FailureOr<int64_t> axis = n.normalizeAxis(*axisAttr, first->getRank());
   if (failed(axis))
     return failure();
-
-  // Fold only inputs that agree on everything but `axis`; anything else is
-  // left to model.concat, whose inference reports the mismatch.
-  SmallVector<SmallVector<int64_t>> parts;
-  SmallVector<int64_t> resultShape(first->getShape());
-  resultShape[*axis] = 0;
-  bool foldable = true;
-  for (int64_t i = 0; i < n.numInputs() && foldable; ++i) {
-    DenseElementsAttr constant = n.constantInput(i);
-    auto values = constant ? getIntegerValues(constant) : std::nullopt;
-    if (!values)
-      break;
-    auto type = cast<RankedTensorType>(constant.getType());
-    foldable = type.getElementType() == first->getElementType() &&
-               type.getRank() == first->getRank();
-    for (int64_t d = 0; foldable && d < first->getRank(); ++d)
-      foldable = d == *axis || type.getDimSize(d) == first->getDimSize(d);
-    resultShape[*axis] += type.getDimSize(*axis);
-    parts.push_back(std::move(*values));
-  }
-  foldable = foldable && int64_t(parts.size()) == n.numInputs();
-  if (foldable) {
-    int64_t outer = staticProduct(first->getShape().take_front(*axis));
-    int64_t inner = staticProduct(first->getShape().drop_front(*axis + 1));
-    SmallVector<int64_t> values;
-    for (int64_t o = 0; o < outer; ++o)
-      for (const SmallVector<int64_t> &part : parts) {
-        int64_t chunk =
-            inner == 0 || outer == 0 ? 0 : int64_t(part.size()) / outer;
-        values.append(part.begin() + o * chunk, part.begin() + (o + 1) * chunk);
-      }
-    return n.setConstantOutput(
-        0, makeIntegerAttr(resultShape, first->getElementType(), values));
-  }
-
   SmallVector<Value> operands;
   for (int64_t i = 0; i < n.numInputs(); ++i) {
     FailureOr<Value> v = n.input(i);
@@ -257,40 +197,18 @@ static LogicalResult importConcat(NodeImporter &n) {
       return failure();
     operands.push_back(*v);
   }
-  return n.setOutput(
-      0, n.create<model::ConcatOp>(operands, {n.named("axis", n.i64(*axis))}));
+  return n.setOutput(0, n.createOrFold<model::ConcatOp>(
+                            operands, {n.named("axis", n.i64(*axis))}));
 }
 
 //===----------------------------------------------------------------------===//
 // Reshapes
 //===----------------------------------------------------------------------===//
 
-/// What is statically known of each entry of a run-time shape vector: the
-/// entries that come from `model.constant` pieces of a concat along axis 0
-/// (how exporters assemble targets from Shape/Gather results and literals);
-/// nullopt for the rest.
-static SmallVector<std::optional<int64_t>> knownEntries(Value shape) {
-  int64_t length = cast<RankedTensorType>(shape.getType()).getDimSize(0);
-  SmallVector<std::optional<int64_t>> entries;
-  SmallVector<Value> pieces = {shape};
-  if (auto concat = shape.getDefiningOp<model::ConcatOp>())
-    pieces = llvm::to_vector(concat.getInputs());
-  for (Value piece : pieces) {
-    int64_t size = cast<RankedTensorType>(piece.getType()).getNumElements();
-    auto constant = piece.getDefiningOp<model::ConstantOp>();
-    auto dense = constant ? dyn_cast<DenseIntElementsAttr>(constant.getValue())
-                          : DenseIntElementsAttr();
-    for (int64_t i = 0; i < size; ++i)
-      entries.push_back(dense ? std::optional<int64_t>(
-                                    dense.getValues<APInt>()[i].getSExtValue())
-                              : std::nullopt);
-  }
-  entries.resize(length, std::nullopt);
-  return entries;
-}
-
-/// Reshape to a target computed at run time (symbolic dims): the result type
-/// keeps the entries known statically, the rest are `?`.
+/// Reshape to a target computed at run time (symbolic dims). When every
+/// entry is known statically (constants, or the input's own dims read with
+/// Shape) it is a model.reshape after all; otherwise the result type keeps
+/// the entries known statically and the rest are `?`.
 static LogicalResult importDynamicReshape(NodeImporter &n, Value x) {
   FailureOr<RankedTensorType> shapeType = n.inputType(1);
   if (failed(shapeType))
@@ -304,8 +222,17 @@ static LogicalResult importDynamicReshape(NodeImporter &n, Value x) {
   if (failed(shape))
     return failure();
   auto inputType = cast<RankedTensorType>(x.getType());
+  SmallVector<std::optional<int64_t>> known =
+      model::knownReshapeTarget(x, *shape);
+  if (llvm::all_of(known, [](auto entry) { return entry.has_value(); })) {
+    SmallVector<int64_t> target;
+    for (std::optional<int64_t> entry : known)
+      target.push_back(*entry);
+    return n.setOutput(0, n.createOrFold<model::ReshapeOp>(
+                              {x}, {n.named("shape", n.i64Array(target))}));
+  }
   SmallVector<int64_t> dims;
-  for (auto [i, entry] : llvm::enumerate(knownEntries(*shape))) {
+  for (auto [i, entry] : llvm::enumerate(known)) {
     int64_t dim = ShapedType::kDynamic;
     if (entry && *entry > 0)
       dim = *entry;
@@ -347,12 +274,34 @@ static LogicalResult importReshape(NodeImporter &n) {
   FailureOr<Value> x = n.input(0);
   if (failed(x))
     return failure();
-  return n.setOutput(0, n.create<model::ReshapeOp>(
+  return n.setOutput(0, n.createOrFold<model::ReshapeOp>(
                             {*x}, {n.named("shape", n.i64Array(*shape))}));
 }
 
-/// Flatten(axis) = reshape to [prod(dims[:axis]), prod(dims[axis:])]. A
-/// dynamic group becomes -1, or 0 (copy) when it is just dim 0.
+FailureOr<SmallVector<int64_t>>
+kiln::onnx_frontend::flattenTarget(NodeImporter &n, RankedTensorType type,
+                                   int64_t axis) {
+  std::optional<int64_t> outerOr = staticProduct(type.getShape().take_front(axis));
+  std::optional<int64_t> innerOr = staticProduct(type.getShape().drop_front(axis));
+  if (!outerOr || !innerOr)
+    return n.emitError() << "the element count of "
+                         << formatShape(type.getShape()) << " overflows int64";
+  int64_t outer = *outerOr, inner = *innerOr;
+  // A 0 would read as "copy" in the reshape target.
+  if (outer == 0 || inner == 0)
+    return n.emitError() << "flattening the empty tensor shape "
+                         << formatShape(type.getShape())
+                         << " is not supported";
+  int64_t a = !ShapedType::isDynamic(outer) ? outer : axis == 1 ? 0 : -1;
+  int64_t b = !ShapedType::isDynamic(inner) ? inner : -1;
+  if (a == -1 && b == -1)
+    return n.emitError() << "cannot flatten " << formatShape(type.getShape())
+                         << " at axis " << axis
+                         << ": both groups of dims have dynamic sizes";
+  return SmallVector<int64_t>{a, b};
+}
+
+/// Flatten(axis) = reshape to [prod(dims[:axis]), prod(dims[axis:])].
 static LogicalResult importFlatten(NodeImporter &n) {
   if (failed(n.checkInputCount(1, 1)))
     return failure();
@@ -366,24 +315,14 @@ static LogicalResult importFlatten(NodeImporter &n) {
     return n.emitError() << "axis " << *axisAttr << " is out of range ["
                          << -rank << ", " << rank << "]";
   int64_t axis = *axisAttr < 0 ? *axisAttr + rank : *axisAttr;
-  int64_t outer = staticProduct(type->getShape().take_front(axis));
-  int64_t inner = staticProduct(type->getShape().drop_front(axis));
-  // A 0 would read as "copy" in the reshape target.
-  if (outer == 0 || inner == 0)
-    return n.emitError() << "flattening the empty tensor shape "
-                         << formatShape(type->getShape())
-                         << " is not supported";
-  int64_t a = !ShapedType::isDynamic(outer) ? outer : axis == 1 ? 0 : -1;
-  int64_t b = !ShapedType::isDynamic(inner) ? inner : -1;
-  if (a == -1 && b == -1)
-    return n.emitError() << "cannot flatten " << formatShape(type->getShape())
-                         << " at axis " << axis
-                         << ": both groups of dims have dynamic sizes";
+  FailureOr<SmallVector<int64_t>> target = flattenTarget(n, *type, axis);
+  if (failed(target))
+    return failure();
   FailureOr<Value> x = n.input(0);
   if (failed(x))
     return failure();
-  return n.setOutput(0, n.create<model::ReshapeOp>(
-                            {*x}, {n.named("shape", n.i64Array({a, b}))}));
+  return n.setOutput(0, n.createOrFold<model::ReshapeOp>(
+                            {*x}, {n.named("shape", n.i64Array(*target))}));
 }
 
 /// Unsqueeze: `axes` (indices into the result) is an attribute before opset
@@ -415,25 +354,10 @@ static LogicalResult importUnsqueeze(NodeImporter &n) {
   if (failed(normalized))
     return failure();
   llvm::sort(*normalized);
-
-  DenseElementsAttr constant = n.constantInput(0);
-  if (constant && isa<IntegerType>(constant.getElementType())) {
-    SmallVector<int64_t> shape;
-    ArrayRef<int64_t> in = type->getShape();
-    for (int64_t i = 0; i < resultRank; ++i) {
-      if (llvm::is_contained(*normalized, i)) {
-        shape.push_back(1);
-      } else {
-        shape.push_back(in.front());
-        in = in.drop_front();
-      }
-    }
-    return n.setConstantOutput(0, constant.reshape(type->clone(shape)));
-  }
   FailureOr<Value> x = n.input(0);
   if (failed(x))
     return failure();
-  return n.setOutput(0, n.create<model::UnsqueezeOp>(
+  return n.setOutput(0, n.createOrFold<model::UnsqueezeOp>(
                             {*x}, {n.named("axes", n.i64Array(*normalized))}));
 }
 
@@ -474,22 +398,10 @@ static LogicalResult importSqueeze(NodeImporter &n) {
       if (d == 1)
         normalized.push_back(i);
   }
-
-  DenseElementsAttr constant = n.constantInput(0);
-  if (constant && isa<IntegerType>(constant.getElementType())) {
-    SmallVector<int64_t> shape;
-    for (auto [i, d] : llvm::enumerate(type->getShape())) {
-      if (!llvm::is_contained(normalized, int64_t(i)))
-        shape.push_back(d);
-      else if (d != 1)
-        return n.emitError() << "squeezed dim " << i << " must be 1, got " << d;
-    }
-    return n.setConstantOutput(0, constant.reshape(type->clone(shape)));
-  }
   FailureOr<Value> x = n.input(0);
   if (failed(x))
     return failure();
-  return n.setOutput(0, n.create<model::SqueezeOp>(
+  return n.setOutput(0, n.createOrFold<model::SqueezeOp>(
                             {*x}, {n.named("axes", n.i64Array(normalized))}));
 }
 
@@ -515,7 +427,7 @@ static LogicalResult importTranspose(NodeImporter &n) {
   FailureOr<Value> x = n.input(0);
   if (failed(x))
     return failure();
-  return n.setOutput(0, n.create<model::TransposeOp>(
+  return n.setOutput(0, n.createOrFold<model::TransposeOp>(
                             {*x}, {n.named("perm", n.i64Array(permutation))}));
 }
 
@@ -552,28 +464,12 @@ static LogicalResult importSliceWith(NodeImporter &n, ArrayRef<int64_t> starts,
                            << step;
   }
 
-  // Shape chains slice 1-D shape vectors (Shape -> Slice -> Concat).
-  std::optional<SmallVector<int64_t>> data = constantInts(n, 0);
-  if (data && type->getRank() == 1) {
-    int64_t dim = type->getDimSize(0);
-    auto clampIndex = [&](int64_t v) {
-      if (v < 0)
-        v = v < -dim ? 0 : v + dim;
-      return std::min(v, dim);
-    };
-    int64_t s = clampIndex(starts[0]), e = clampIndex(ends[0]);
-    SmallVector<int64_t> values;
-    for (int64_t i = s; i < e; i += steps[0])
-      values.push_back((*data)[i]);
-    return n.setConstantOutput(0,
-                               makeIntegerAttr({int64_t(values.size())},
-                                               type->getElementType(), values));
-  }
-
+  // Shape chains slice 1-D shape vectors (Shape -> Slice -> Concat), which
+  // the dialect folds.
   FailureOr<Value> x = n.input(0);
   if (failed(x))
     return failure();
-  return n.setOutput(0, n.create<model::SliceOp>(
+  return n.setOutput(0, n.createOrFold<model::SliceOp>(
                             {*x}, {n.named("starts", n.i64Array(starts)),
                                    n.named("ends", n.i64Array(ends)),
                                    n.named("axes", n.i64Array(*normalized)),

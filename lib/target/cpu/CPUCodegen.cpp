@@ -22,6 +22,8 @@
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/SubtargetFeature.h"
 
+#include "runtime/CpuFeatureList.h"
+
 using namespace mlir;
 
 std::string kiln::cpu::entrySymbol(llvm::StringRef name) {
@@ -85,6 +87,36 @@ LogicalResult addPackedWrappers(ModuleOp module, llvm::Module &llvmModule) {
 
 } // namespace
 
+namespace {
+
+/// The extensions generated code may use beyond the x86-64 baseline: the
+/// ones the runtime checks before loading a package.
+#define KILN_LLVM_FEATURE_NAME(llvmName, builtinName) llvmName,
+constexpr llvm::StringLiteral kRecordedCpuFeatures[] = {
+    KILN_CPU_FEATURES(KILN_LLVM_FEATURE_NAME)};
+#undef KILN_LLVM_FEATURE_NAME
+
+/// The CPU and feature string of --cpu=host. On x86-64 every host extension
+/// the runtime cannot check would let a package die of SIGILL on a machine
+/// without it, so the code targets the x86-64 baseline plus the host's
+/// recorded extensions (their implied features come with them); the host
+/// CPU still tunes scheduling (see tuneCpu). Elsewhere the runtime checks
+/// nothing and the host CPU is used as is.
+std::pair<std::string, std::string> hostCpuAndFeatures(const llvm::Triple &triple) {
+  llvm::StringMap<bool> host = llvm::sys::getHostCPUFeatures();
+  llvm::SubtargetFeatures features;
+  if (triple.getArch() != llvm::Triple::x86_64) {
+    for (auto &feature : host)
+      features.AddFeature(feature.first(), feature.second);
+    return {llvm::sys::getHostCPUName().str(), features.getString()};
+  }
+  for (llvm::StringRef feature : kRecordedCpuFeatures)
+    features.AddFeature(feature, host.lookup(feature));
+  return {"x86-64", features.getString()};
+}
+
+} // namespace
+
 FailureOr<std::unique_ptr<llvm::TargetMachine>>
 kiln::cpu::createTargetMachine(ModuleOp anchor, const CodegenOptions &options) {
   llvm::InitializeNativeTarget();
@@ -95,13 +127,8 @@ kiln::cpu::createTargetMachine(ModuleOp anchor, const CodegenOptions &options) {
   if (!target)
     return anchor.emitError("no LLVM target for ") << triple << ": " << error;
   std::string cpu = options.cpu, features;
-  if (cpu == "host") {
-    cpu = llvm::sys::getHostCPUName().str();
-    llvm::SubtargetFeatures hostFeatures;
-    for (auto &feature : llvm::sys::getHostCPUFeatures())
-      hostFeatures.AddFeature(feature.first(), feature.second);
-    features = hostFeatures.getString();
-  }
+  if (cpu == "host")
+    std::tie(cpu, features) = hostCpuAndFeatures(llvm::Triple(triple));
   llvm::TargetOptions targetOptions;
   auto level = static_cast<llvm::CodeGenOptLevel>(std::min(options.optLevel, 3u));
   std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
@@ -114,12 +141,6 @@ kiln::cpu::createTargetMachine(ModuleOp anchor, const CodegenOptions &options) {
 }
 
 namespace {
-
-/// The extensions the runtime checks with __builtin_cpu_supports; kept in
-/// step with runtime/CpuFeatures.cpp.
-constexpr llvm::StringLiteral kRecordedCpuFeatures[] = {
-    "sse4.2",   "avx",      "avx2",     "fma",        "bmi2",      "avx512f",
-    "avx512bw", "avx512dq", "avx512vl", "avx512vnni", "avx512bf16"};
 
 void optimize(llvm::Module &module, llvm::TargetMachine &machine,
               unsigned optLevel) {
@@ -159,7 +180,8 @@ kiln::cpu::usedCpuFeatures(llvm::TargetMachine &machine) {
 
 FailureOr<std::unique_ptr<llvm::Module>>
 kiln::cpu::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
-                             llvm::TargetMachine &machine, unsigned optLevel) {
+                             llvm::TargetMachine &machine,
+                             const CodegenOptions &options) {
   std::unique_ptr<llvm::Module> llvmModule =
       translateModuleToLLVMIR(module, context, "kiln");
   if (!llvmModule)
@@ -168,7 +190,21 @@ kiln::cpu::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
     return failure();
   llvmModule->setTargetTriple(machine.getTargetTriple());
   llvmModule->setDataLayout(machine.createDataLayout());
-  optimize(*llvmModule, machine, optLevel);
+  // The machine's CPU and features on every function, so that the emitted
+  // IR states what the code may use; --cpu=host tunes for the host CPU even
+  // where it targets only the extensions the runtime checks.
+  std::string tuneCpu = options.cpu == "host"
+                            ? llvm::sys::getHostCPUName().str()
+                            : machine.getTargetCPU().str();
+  for (llvm::Function &function : *llvmModule) {
+    if (function.isDeclaration())
+      continue;
+    function.addFnAttr("target-cpu", machine.getTargetCPU());
+    function.addFnAttr("tune-cpu", tuneCpu);
+    if (!machine.getTargetFeatureString().empty())
+      function.addFnAttr("target-features", machine.getTargetFeatureString());
+  }
+  optimize(*llvmModule, machine, options.optLevel);
   return llvmModule;
 }
 

@@ -8,6 +8,7 @@
 #include "kiln/Pipelines.h"
 #include "kiln/abi.h"
 #include "lib/package/PackageWriter.h"
+#include "lib/support/DType.h"
 #include "passes/CPU/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -26,28 +27,12 @@ using namespace mlir;
 
 namespace {
 
-/// The manifest name of an element type, or "" if packages cannot carry it.
-std::string dtypeName(Type type) {
-  if (type.isF32()) return "f32";
-  if (type.isF64()) return "f64";
-  if (type.isF16()) return "f16";
-  if (type.isBF16()) return "bf16";
-  if (type.isInteger(1)) return "bool";
-  if (auto i = dyn_cast<IntegerType>(type)) {
-    unsigned w = i.getWidth();
-    if (w != 8 && w != 16 && w != 32 && w != 64)
-      return "";
-    return (i.isUnsigned() ? "u" : "i") + std::to_string(w);
-  }
-  return "";
-}
-
 /// A manifest tensor entry: name, dtype and dims (ints, or names for
 /// symbolic dims; "?" when a dynamic dim has no name).
 FailureOr<nlohmann::json> tensorEntry(Operation *anchor, StringRef name,
                                       Type type, kiln::model::DimsAttr dims) {
   auto ranked = dyn_cast<RankedTensorType>(type);
-  std::string dtype = ranked ? dtypeName(ranked.getElementType()) : "";
+  std::string dtype = ranked ? kiln::manifestDTypeName(ranked.getElementType()) : "";
   if (dtype.empty())
     return anchor->emitError("'") << name << "' has type " << type
                                   << ", which packages cannot carry";
@@ -150,7 +135,7 @@ FailureOr<Weights> readWeights(ModuleOp module) {
     if (failed(bytes))
       return WalkResult::interrupt();
     auto type = cast<RankedTensorType>(op.getType());
-    std::string dtype = dtypeName(type.getElementType());
+    std::string dtype = kiln::manifestDTypeName(type.getElementType());
     if (dtype.empty()) {
       op.emitError("weight element type ")
           << type.getElementType() << " cannot be stored in a package";
@@ -225,10 +210,20 @@ kiln::cpu::compile(ModuleOp module, Stage stage, const CompileOptions &options,
       auto func = module.lookupSymbol<func::FuncOp>(
           function["name"].get<std::string>());
       nlohmann::json order = nlohmann::json::array();
-      for (unsigned i = 0; i < func.getNumArguments(); ++i)
-        if (auto name = func.getArgAttrOfType<StringAttr>(
-                i, kiln::cpu::kWeightArgAttr))
-          order.push_back(weights->indexOf.lookup(name.getValue()));
+      for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+        auto name =
+            func.getArgAttrOfType<StringAttr>(i, kiln::cpu::kWeightArgAttr);
+        if (!name)
+          continue;
+        // A name no model.weight defines (e.g. written by hand in a .mlir
+        // model) must not silently bind some other weight.
+        auto it = weights->indexOf.find(name.getValue());
+        if (it == weights->indexOf.end())
+          return func.emitError("argument ")
+                 << i << " is bound to weight '" << name.getValue()
+                 << "', which no model.weight in the module defines";
+        order.push_back(it->second);
+      }
       function["weights"] = order;
     }
   }
@@ -244,8 +239,8 @@ kiln::cpu::compile(ModuleOp module, Stage stage, const CompileOptions &options,
   if (failed(machine))
     return failure();
   llvm::LLVMContext llvmContext;
-  auto llvmModule = translateToLLVMIR(module, llvmContext, **machine,
-                                      options.codegen.optLevel);
+  auto llvmModule =
+      translateToLLVMIR(module, llvmContext, **machine, options.codegen);
   if (failed(llvmModule))
     return failure();
   if (stage == Stage::LLVMIR) {

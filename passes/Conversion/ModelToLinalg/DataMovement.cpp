@@ -512,17 +512,14 @@ struct SlicePattern : OpConversionPattern<SliceOp> {
       strides[axis] = rewriter.getIndexAttr(step);
       auto inputType = cast<RankedTensorType>(input.getType());
       if (!inputType.isDynamicDim(axis)) {
-        int64_t dim = inputType.getDimSize(axis);
-        auto clampIndex = [&](int64_t v) {
-          return std::clamp<int64_t>(v < 0 ? v + dim : v, 0, dim);
-        };
-        int64_t s = clampIndex(start), e = clampIndex(end);
-        offsets[axis] = rewriter.getIndexAttr(s);
-        sizes[axis] = rewriter.getIndexAttr(e > s ? (e - s + step - 1) / step
-                                                  : 0);
+        // The same bounds the op's type inference computed.
+        SliceRange range =
+            clampSlice(start, end, step, inputType.getDimSize(axis));
+        offsets[axis] = rewriter.getIndexAttr(range.start);
+        sizes[axis] = rewriter.getIndexAttr(range.size);
         continue;
       }
-      // Dynamic dim: the same arithmetic on index values.
+      // Dynamic dim: clampSlice's arithmetic on index values.
       Value dim = tensor::DimOp::create(rewriter, loc, input, axis);
       Value zero = indexConstant(rewriter, loc, 0);
       auto clampIndex = [&](int64_t v) -> Value {

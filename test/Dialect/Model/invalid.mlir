@@ -395,6 +395,42 @@ func.func @dynamic_reshape_count(%x: tensor<6xf32>, %s: tensor<2xi64>) {
 
 // -----
 
+/// Element counts that overflow int64 are errors, not wrapped sizes.
+func.func @reshape_count_overflow(%x: tensor<?xf32>) {
+  // expected-error @+2 {{the element count of shape [4611686018427387904, 4] overflows int64}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = model.reshape %x {shape = array<i64: 4611686018427387904, 4>} : (tensor<?xf32>) -> tensor<4611686018427387904x4xf32>
+  return
+}
+
+// -----
+
+func.func @reshape_input_overflow(%x: tensor<4611686018427387904x4xf32>) {
+  // expected-error @+2 {{the element count of input shape [4611686018427387904, 4] overflows int64}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = model.reshape %x {shape = array<i64: -1>} : (tensor<4611686018427387904x4xf32>) -> tensor<?xf32>
+  return
+}
+
+// -----
+
+func.func @concat_dim_overflow(%x: tensor<9223372036854775807xf32>) {
+  // expected-error @+2 {{the concatenated dim 0 overflows int64}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = model.concat %x, %x {axis = 0 : i64} : (tensor<9223372036854775807xf32>, tensor<9223372036854775807xf32>) -> tensor<?xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_reshape_count_overflow(%x: tensor<4611686018427387904x4xf32>, %s: tensor<1xi64>) {
+  // expected-error @+1 {{cannot reshape [4611686018427387904, 4] to [2]}}
+  %0 = model.dynamic_reshape %x, %s : (tensor<4611686018427387904x4xf32>, tensor<1xi64>) -> tensor<2xf32>
+  return
+}
+
+// -----
+
 // expected-error @+1 {{argument 0: #model.dims has 1 dims but the type 'tensor<?x4xf32>' has rank 2}}
 func.func @dims_rank(%x: tensor<?x4xf32> {model.dims = #model.dims<[batch]>}) {
   return

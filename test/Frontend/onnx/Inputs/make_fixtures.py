@@ -2,7 +2,7 @@
 """Writes the binary fixtures of test/Frontend/onnx (run from this directory).
 
 tensor_data.onnx holds initializers for the element types the text syntax
-cannot write: in raw_data (float16, bfloat16, bool, uint8, int32) and in the
+cannot write: in raw_data (float16, bfloat16, bool, int8, int32) and in the
 typed int32_data field (float16, bfloat16 bit patterns).
 external_data.onnx keeps two initializers in external_data.bin: `w` (4x8
 float32 at offset 0) and `b` (8 float32 at offset 128, length given).
@@ -49,7 +49,7 @@ def tensor_data_model():
         # bfloat16 1.0 and -3.0: the high halves of the float32 patterns.
         raw("bf", np.array([0x3F80, 0xC040], dtype=np.uint16), TensorProto.BFLOAT16),
         raw("b", np.array([True, False, True]), TensorProto.BOOL),
-        raw("u8", np.array([0, 200], dtype=np.uint8), TensorProto.UINT8),
+        raw("i8", np.array([-3, 100], dtype=np.int8), TensorProto.INT8),
         raw("i32", np.array([-7, 1 << 30], dtype=np.int32), TensorProto.INT32),
         helper.make_tensor("h_typed", TensorProto.FLOAT16, [2], [0.5, -1.0]),
         helper.make_tensor("bf_typed", TensorProto.BFLOAT16, [2], [2.0, -0.5]),
