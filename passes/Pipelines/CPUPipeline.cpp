@@ -1,6 +1,7 @@
 //===- CPUPipeline.cpp - model dialect to LLVM dialect for the host -------===//
 #include "kiln/Pipelines.h"
 
+#include "dialects/Model/Transforms/Passes.h"
 #include "passes/CPU/Passes.h"
 #include "passes/Conversion/Passes.h"
 #include "passes/Fusion/Passes.h"
@@ -20,6 +21,9 @@ using namespace mlir;
 
 void kiln::buildModelToLinalgPipeline(
     OpPassManager &pm, const ModelToLinalgPipelineOptions &options) {
+  // Reshapes whose targets copy proven-equal dims keep those dims' identity,
+  // which fusion and the run-time check elimination rely on.
+  pm.addNestedPass<func::FuncOp>(model::createResolveDynamicReshapes());
   if (options.fuseAttention) {
     pm.addNestedPass<func::FuncOp>(createFuseAttention());
     // Folds the transpose of K into the exporter's own transposes.

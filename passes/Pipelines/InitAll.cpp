@@ -4,6 +4,7 @@
 
 #include "dialects/Fused/IR/FusedOps.h"
 #include "dialects/Model/IR/ModelDialect.h"
+#include "dialects/Model/Transforms/Passes.h"
 #include "passes/CPU/Passes.h"
 #include "passes/Conversion/Passes.h"
 #include "passes/Fusion/Passes.h"
@@ -23,6 +24,7 @@ void kiln::registerAllDialects(mlir::DialectRegistry &registry) {
 
 void kiln::registerAllPasses() {
   kiln::cpu::registerKilnCPUPasses();
+  kiln::model::registerModelTransformsPasses();
   kiln::registerConversionPasses();
   kiln::registerFusionPasses();
   kiln::registerKilnTransformsPasses();

@@ -836,7 +836,7 @@ static std::optional<SmallVector<ShapeEntry>> shapeEntries(Value piece) {
 }
 
 SmallVector<std::optional<int64_t>>
-kiln::model::knownReshapeTarget(Value input, Value shape) {
+kiln::model::knownReshapeTarget(Value input, Value shape, SameDimFn sameDim) {
   int64_t length = cast<RankedTensorType>(shape.getType()).getDimSize(0);
   SmallVector<Value> pieces = {shape};
   if (auto concat = shape.getDefiningOp<ConcatOp>())
@@ -855,7 +855,9 @@ kiln::model::knownReshapeTarget(Value input, Value shape) {
       int64_t position = target.size();
       if (entry.constant)
         target.push_back(*entry.constant);
-      else if (entry.dimOf == input && entry.dim == position)
+      else if ((entry.dimOf == input && entry.dim == position) ||
+               (sameDim && entry.dimOf &&
+                sameDim(entry.dimOf, entry.dim, input, position)))
         target.push_back(0);
       else
         target.push_back(std::nullopt);
@@ -863,6 +865,33 @@ kiln::model::knownReshapeTarget(Value input, Value shape) {
   }
   target.resize(length, std::nullopt);
   return target;
+}
+
+LogicalResult kiln::model::rewriteKnownDynamicReshape(RewriterBase &rewriter,
+                                                      DynamicReshapeOp op,
+                                                      SameDimFn sameDim) {
+  SmallVector<int64_t> target;
+  for (std::optional<int64_t> entry :
+       knownReshapeTarget(op.getInput(), op.getShape(), sameDim)) {
+    if (!entry)
+      return rewriter.notifyMatchFailure(
+          op, "an entry of the shape is only known at run time");
+    target.push_back(*entry);
+  }
+  auto inputType = cast<RankedTensorType>(op.getInput().getType());
+  auto resultType = cast<RankedTensorType>(op.getType());
+  FailureOr<SmallVector<int64_t>> inferred =
+      inferReshapeShape(std::nullopt, inputType.getShape(), target);
+  if (failed(inferred))
+    return rewriter.notifyMatchFailure(op, "the constant shape is invalid "
+                                           "for the input");
+  for (auto [i, d] : llvm::zip(*inferred, resultType.getShape()))
+    if (!ShapedType::isDynamic(i) && i != d)
+      return rewriter.notifyMatchFailure(
+          op, "model.reshape would infer a more static result type");
+  rewriter.replaceOpWithNewOp<ReshapeOp>(op, resultType, op.getInput(),
+                                         target);
+  return success();
 }
 
 namespace {
@@ -875,28 +904,7 @@ struct StaticDynamicReshape : OpRewritePattern<DynamicReshapeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(DynamicReshapeOp op,
                                 PatternRewriter &rewriter) const override {
-    SmallVector<int64_t> target;
-    for (std::optional<int64_t> entry :
-         knownReshapeTarget(op.getInput(), op.getShape())) {
-      if (!entry)
-        return rewriter.notifyMatchFailure(
-            op, "an entry of the shape is only known at run time");
-      target.push_back(*entry);
-    }
-    auto inputType = cast<RankedTensorType>(op.getInput().getType());
-    auto resultType = cast<RankedTensorType>(op.getType());
-    FailureOr<SmallVector<int64_t>> inferred =
-        inferReshapeShape(std::nullopt, inputType.getShape(), target);
-    if (failed(inferred))
-      return rewriter.notifyMatchFailure(op, "the constant shape is invalid "
-                                             "for the input");
-    for (auto [i, d] : llvm::zip(*inferred, resultType.getShape()))
-      if (!ShapedType::isDynamic(i) && i != d)
-        return rewriter.notifyMatchFailure(
-            op, "model.reshape would infer a more static result type");
-    rewriter.replaceOpWithNewOp<ReshapeOp>(op, resultType, op.getInput(),
-                                           target);
-    return success();
+    return rewriteKnownDynamicReshape(rewriter, op);
   }
 };
 } // namespace

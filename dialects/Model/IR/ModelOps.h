@@ -8,6 +8,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
@@ -65,8 +66,21 @@ inferReshapeShape(std::optional<mlir::Location> loc,
 /// followed through a concat along axis 0 and through gathers, slices and
 /// reshapes of a model.shape, which is how exporters assemble targets;
 /// nullopt stands for an entry only known at run time.
+/// `sameDim(v, i, input, j)`, when given, also lets an entry that reads dim
+/// i of another value `v` count as a copy of input dim j = its index (an
+/// analysis proved them equal).
+using SameDimFn =
+    llvm::function_ref<bool(mlir::Value, int64_t, mlir::Value, int64_t)>;
 llvm::SmallVector<std::optional<int64_t>>
-knownReshapeTarget(mlir::Value input, mlir::Value shape);
+knownReshapeTarget(mlir::Value input, mlir::Value shape,
+                   SameDimFn sameDim = nullptr);
+
+/// Rewrites `op` into the model.reshape it is once every entry of its shape
+/// is known (knownReshapeTarget with `sameDim`); fails, changing nothing,
+/// otherwise.
+mlir::LogicalResult rewriteKnownDynamicReshape(mlir::RewriterBase &rewriter,
+                                               DynamicReshapeOp op,
+                                               SameDimFn sameDim = nullptr);
 
 } // namespace kiln::model
 
