@@ -53,14 +53,20 @@ FailureOr<nlohmann::json> tensorEntry(Operation *anchor, StringRef name,
 
 /// The row-major bytes of a weight: a view of the attribute's own storage
 /// where it holds them as they are, else an expansion kept in `expanded`.
+/// `mapped` tells whether the view is of a file mapping: resource blobs that
+/// are not mutable are (the ONNX frontend's external data), and the package
+/// writer's use of the hint is safe for any memory.
 FailureOr<ArrayRef<char>>
 weightBytes(Operation *anchor, ElementsAttr value,
-            std::vector<std::unique_ptr<std::string>> &expanded) {
+            std::vector<std::unique_ptr<std::string>> &expanded,
+            bool &mapped) {
+  mapped = false;
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
     AsmResourceBlob *blob = resource.getRawHandle().getBlob();
     if (!blob)
       return anchor->emitError("weight data of resource '")
              << resource.getRawHandle().getKey() << "' is missing";
+    mapped = !blob->isMutable();
     return blob->getData();
   }
   auto dense = dyn_cast<DenseElementsAttr>(value);
@@ -138,11 +144,11 @@ FailureOr<ModelWeights> kiln::driver::readWeights(ModuleOp module) {
           << type.getElementType() << " cannot be stored in a package";
       return WalkResult::interrupt();
     }
-    auto bytes = weightBytes(op, op.getValue(), weights.expanded);
+    kiln::package::WeightBlob blob;
+    auto bytes = weightBytes(op, op.getValue(), weights.expanded, blob.mapped);
     if (failed(bytes))
       return WalkResult::interrupt();
     weights.indexOf[op.getName()] = weights.blobs.size();
-    kiln::package::WeightBlob blob;
     blob.name = op.getName().str();
     blob.dtype = dtype;
     blob.shape.assign(type.getShape().begin(), type.getShape().end());
