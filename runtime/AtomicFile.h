@@ -68,6 +68,24 @@ public:
     return true;
   }
 
+  /// Writes `size` bytes at `offset` of what was appended so far (to fill
+  /// in a header whose contents are known only at the end).
+  bool writeAt(uint64_t offset, const void *data, size_t size,
+               std::string &error) {
+    const char *p = static_cast<const char *>(data);
+    while (size > 0) {
+      ssize_t n = ::pwrite(fd_, p, size, static_cast<off_t>(offset));
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return fail("write failed", error);
+      p += n;
+      offset += static_cast<uint64_t>(n);
+      size -= static_cast<size_t>(n);
+    }
+    return true;
+  }
+
   /// Flushes the data to disk and renames the temporary over the
   /// destination.
   bool commit(std::string &error) {

@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <unordered_set>
 
 namespace fmt = kiln::format;
@@ -40,6 +42,53 @@ private:
   kiln::AtomicFile &file_;
   uint64_t offset_ = 0;
 };
+
+/// Asks the kernel to reclaim the pages of [data, data + size) now. Only a
+/// hint: the contents stay (a file mapping's pages are read again on a later
+/// access), so a page shared with neighbouring data is fine to include.
+void releasePages(const void *data, size_t size) {
+#ifdef MADV_PAGEOUT
+  static const uintptr_t page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+  uintptr_t begin = reinterpret_cast<uintptr_t>(data) & ~(page - 1);
+  uintptr_t end = (reinterpret_cast<uintptr_t>(data) + size) & ~(page - 1);
+  if (end > begin)
+    (void)::madvise(reinterpret_cast<void *>(begin), end - begin, MADV_PAGEOUT);
+#else
+  (void)data, (void)size;
+#endif
+}
+
+/// Writes the weights section (each weight at its offset, zeros between)
+/// and returns its checksum through `checksum`, reading every weight once.
+bool writeWeights(OffsetWriter &out, uint64_t sectionOffset,
+                  const std::vector<kiln::package::WeightBlob> &weights,
+                  const std::vector<uint64_t> &offsets, uint64_t &checksum,
+                  std::string &error) {
+  // Large enough for full-speed writes, small enough that a mapped weight
+  // never has more than this resident on its account.
+  constexpr uint64_t kChunk = uint64_t(8) << 20;
+  static const uint8_t zeros[fmt::kAlignment] = {};
+  fmt::Checksum sum;
+  uint64_t at = 0;
+  for (size_t i = 0; i < weights.size(); ++i) {
+    const kiln::package::WeightBlob &w = weights[i];
+    sum.update(zeros, offsets[i] - at);
+    if (!out.padTo(sectionOffset + offsets[i], error))
+      return false;
+    const auto *data = static_cast<const uint8_t *>(w.data);
+    for (uint64_t done = 0; done < w.size; done += kChunk) {
+      size_t n = static_cast<size_t>(std::min(kChunk, w.size - done));
+      sum.update(data + done, n);
+      if (!out.write(data + done, n, error))
+        return false;
+      if (w.mapped)
+        releasePages(data + done, n);
+    }
+    at = offsets[i] + w.size;
+  }
+  checksum = sum.value();
+  return true;
+}
 
 /// The target of the host code section: the architecture part of the
 /// manifest's triple ("x86_64"), or "" without a triple.
@@ -194,21 +243,12 @@ bool kiln::package::writePackage(const std::string &path,
     sections.push_back(codeSection);
   }
   if (!weights.empty()) {
-    // The section's checksum covers the padding between weights as well:
-    // it is computed over exactly the bytes written below.
-    fmt::Checksum sum;
-    static const uint8_t zeros[fmt::kAlignment] = {};
-    uint64_t at = 0;
-    for (size_t i = 0; i < weights.size(); ++i) {
-      sum.update(zeros, offsets[i] - at);
-      sum.update(weights[i].data, weights[i].size);
-      at = offsets[i] + weights[i].size;
-    }
+    // Its checksum covers the padding between weights as well; it is
+    // computed while the weights are written, over exactly those bytes.
     fmt::Section weightsSection;
     weightsSection.kind = fmt::kWeights;
     weightsSection.size = weightsSize;
     weightsSection.alignment = fmt::kWeightsSectionAlignment;
-    weightsSection.checksum = sum.value();
     sections.push_back(weightsSection);
   }
   uint64_t end = fmt::kHeaderSize + sections.size() * fmt::kSectionEntrySize;
@@ -217,25 +257,17 @@ bool kiln::package::writePackage(const std::string &path,
     end = s.offset + s.size;
   }
 
-  fmt::Header header;
-  header.fileSize = end;
-  header.sectionCount = static_cast<uint32_t>(sections.size());
-  std::vector<uint8_t> head(fmt::kHeaderSize +
-                            sections.size() * fmt::kSectionEntrySize);
-  for (size_t i = 0; i < sections.size(); ++i)
-    fmt::encodeSection(sections[i], head.data() + fmt::kHeaderSize +
-                                        i * fmt::kSectionEntrySize);
-  fmt::encodeHeader(header, head.data());
-  header.checksum = fmt::headerChecksum(head.data(), header);
-  fmt::encodeHeader(header, head.data());
-
+  // The header goes last, once the weights' checksum is known; zeros hold
+  // its place.
+  const size_t headSize =
+      fmt::kHeaderSize + sections.size() * fmt::kSectionEntrySize;
   AtomicFile file(path);
   if (!file.open(error))
     return false;
   OffsetWriter out(file);
-  if (!out.write(head.data(), head.size(), error))
+  if (!out.padTo(headSize, error))
     return false;
-  for (const fmt::Section &s : sections) {
+  for (fmt::Section &s : sections) {
     if (!out.padTo(s.offset, error))
       return false;
     bool ok = true;
@@ -244,11 +276,22 @@ bool kiln::package::writePackage(const std::string &path,
     else if (s.kind == fmt::kHostCode)
       ok = out.write(code.data(), code.size(), error);
     else
-      for (size_t i = 0; ok && i < weights.size(); ++i)
-        ok = out.padTo(s.offset + offsets[i], error) &&
-             out.write(weights[i].data, weights[i].size, error);
+      ok = writeWeights(out, s.offset, weights, offsets, s.checksum, error);
     if (!ok)
       return false;
   }
+
+  fmt::Header header;
+  header.fileSize = end;
+  header.sectionCount = static_cast<uint32_t>(sections.size());
+  std::vector<uint8_t> head(headSize);
+  for (size_t i = 0; i < sections.size(); ++i)
+    fmt::encodeSection(sections[i], head.data() + fmt::kHeaderSize +
+                                        i * fmt::kSectionEntrySize);
+  fmt::encodeHeader(header, head.data());
+  header.checksum = fmt::headerChecksum(head.data(), header);
+  fmt::encodeHeader(header, head.data());
+  if (!file.writeAt(0, head.data(), head.size(), error))
+    return false;
   return file.commit(error);
 }

@@ -21,6 +21,11 @@ struct WeightBlob {
   const void *data = nullptr;
   /// Byte size; must equal the element count times the dtype's size.
   uint64_t size = 0;
+  /// A hint that `data` views a read-only file mapping (external weights):
+  /// the writer then hands each written range's pages back to the kernel
+  /// (madvise MADV_PAGEOUT, which keeps the contents), so that writing the
+  /// package does not leave the whole file resident in the process.
+  bool mapped = false;
 };
 
 /// Writes a package (format version 2) to `path`.
@@ -35,6 +40,9 @@ struct WeightBlob {
 /// function's symbol); it is omitted when empty. The section table records
 /// the architecture of the triple as the code section's target, and a
 /// checksum of every section.
+///
+/// The weights are read once, a chunk at a time: each chunk is checksummed
+/// and written, and the header with the section table is filled in last.
 ///
 /// The file is written under a temporary name in the same directory and
 /// renamed into place only when complete: on failure nothing is left behind

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <random>
+#include <sys/mman.h>
 #include <unistd.h>
 
 namespace {
@@ -244,6 +245,53 @@ TEST_F(PackageTest, WriterLayoutFollowsTheSpec) {
   EXPECT_EQ(s[2].size, 64u + 16u);
   EXPECT_EQ(std::memcmp(p + s[2].offset + 64, kiln::test::kWeightW, 16), 0);
   EXPECT_EQ(bytes.substr(s[1].offset, s[1].size), kiln::test::kernelBytes());
+}
+
+// A weight that views a file mapping (external data) is written in chunks
+// whose pages the writer hands back to the kernel: the package is the same
+// as one written from heap memory, and the mapping still reads the same.
+TEST_F(PackageTest, WriterKeepsMappedWeightsIntact) {
+  // Spans several of the writer's 8 MiB chunks and starts off a page.
+  const size_t size = (size_t(20) << 20) + 5, skip = 3;
+  std::string source(size + skip, '\0');
+  std::mt19937 random(7);
+  for (char &c : source)
+    c = static_cast<char>(random());
+  const std::string sourcePath = dir.file("weights.bin");
+  kiln::test::writeFile(sourcePath, source);
+  int fd = open(sourcePath.c_str(), O_RDONLY);
+  ASSERT_GE(fd, 0);
+  void *map = mmap(nullptr, source.size(), PROT_READ, MAP_PRIVATE, fd, 0);
+  close(fd);
+  ASSERT_NE(map, MAP_FAILED);
+  const char *mapped = static_cast<const char *>(map) + skip;
+
+  auto write = [&](const std::string &out, const void *data, bool isMapped) {
+    std::vector<kiln::package::WeightBlob> weights = kiln::test::testWeights();
+    kiln::package::WeightBlob big{"big", "u8", {int64_t(size)}, data, size};
+    big.mapped = isMapped;
+    weights.push_back(big);
+    std::string error;
+    EXPECT_TRUE(kiln::package::writePackage(out, kiln::test::testManifest(),
+                                            weights, kiln::test::kernelBytes(),
+                                            error))
+        << error;
+    return kiln::test::readFile(out);
+  };
+  const std::string fromMap = write(dir.file("mapped.kpkg"), mapped, true);
+  const std::string fromHeap =
+      write(dir.file("heap.kpkg"), source.data() + skip, false);
+  EXPECT_TRUE(fromMap == fromHeap);
+  EXPECT_EQ(std::memcmp(mapped, source.data() + skip, size), 0);
+  munmap(map, source.size());
+
+  fmt::Section weights = sectionsOf(fromMap).back();
+  ASSERT_EQ(weights.kind, uint32_t(fmt::kWeights));
+  EXPECT_EQ(weights.checksum,
+            fmt::checksum(u8(fromMap) + weights.offset, weights.size));
+  EXPECT_EQ(fromMap.compare(weights.offset + weights.size - size, size,
+                            source, skip, size),
+            0);
 }
 
 TEST(Checksum, DetectsEverySingleByteChangeAndStreams) {

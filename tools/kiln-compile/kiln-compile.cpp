@@ -1,29 +1,22 @@
-//===- kiln-compile.cpp - The kiln compiler driver ------------------------===//
-// Reads a model (.onnx, ONNX text, or .mlir in the model dialect), lowers it
-// and writes the requested artifact. Every error is one line
+//===- kiln-compile.cpp - The kiln compiler's command line ----------------===//
+// Flags and diagnostics over lib/driver, which reads the model (.onnx, ONNX
+// text, or .mlir in the model dialect), lowers it and writes the requested
+// artifact. Every error is one line
 // `kiln-compile: error: <file>[:<where>]: <what>`, and no output file is left
 // behind on failure.
 #include "kiln/InitAll.h"
-#include "lib/frontend/onnx/OnnxImporter.h"
-#include "lib/target/cpu/CPUPackage.h"
+#include "lib/driver/Driver.h"
+#include "lib/target/cpu/CPUTarget.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/IR/Verifier.h"
 #include "mlir/InitAllPasses.h"
-#include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
-#include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
 
-#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/Path.h"
-#include "llvm/Support/SourceMgr.h"
-#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 
 using namespace mlir;
@@ -52,14 +45,14 @@ cl::opt<std::string> fuseList(
              "of attention (moe and ssd arrive with their fused ops)"),
     cl::value_desc("all|none|attention"), cl::init("all"), cl::cat(category));
 
-enum class Emit { Package, MLIR, Linalg, LLVM, Obj };
+using kiln::driver::Emit;
 cl::opt<Emit> emit(
     "emit", cl::desc("What to write"), cl::init(Emit::Package),
     cl::values(clEnumValN(Emit::Package, "package", "a .kpkg package (default)"),
                clEnumValN(Emit::MLIR, "mlir", "the imported model-dialect IR"),
                clEnumValN(Emit::Linalg, "linalg", "IR lowered to linalg on tensors"),
-               clEnumValN(Emit::LLVM, "llvm", "optimized LLVM IR"),
-               clEnumValN(Emit::Obj, "obj", "an ELF object file")),
+               clEnumValN(Emit::TargetIR, "llvm", "optimized LLVM IR"),
+               clEnumValN(Emit::Object, "obj", "an ELF object file")),
     cl::cat(category));
 
 enum OptLevel : unsigned { O0 = 0, O1, O2, O3 };
@@ -69,29 +62,6 @@ cl::opt<OptLevel> optLevel(cl::desc("Optimization level"), cl::init(O2),
                                       clEnumVal(O2, "default"),
                                       clEnumVal(O3, "aggressive")),
                            cl::cat(category));
-
-/// Applies --fuse; an unknown fusion name is a command-line error.
-LogicalResult parseFuseList(MLIRContext &context,
-                            kiln::cpu::CompileOptions &options) {
-  StringRef list = fuseList;
-  if (list == "all" || list == "none") {
-    options.fuseAttention = list == "all";
-    return success();
-  }
-  options.fuseAttention = false;
-  SmallVector<StringRef> names;
-  list.split(names, ',');
-  for (StringRef name : names) {
-    name = name.trim();
-    if (name == "attention") {
-      options.fuseAttention = true;
-      continue;
-    }
-    return emitError(UnknownLoc::get(&context), "--fuse: unknown fusion '")
-           << name << "' (known: all, none, attention)";
-  }
-  return success();
-}
 
 /// "file", "file:line:col", or "file: node 'name'" for an ONNX node.
 std::string describeLocation(Location loc) {
@@ -135,86 +105,40 @@ void printDiagnostic(Diagnostic &diag) {
     printDiagnostic(note);
 }
 
-FailureOr<OwningOpRef<ModuleOp>> loadModel(MLIRContext &context) {
-  StringRef extension = llvm::sys::path::extension(inputPath);
-  if (extension == ".mlir") {
-    llvm::SourceMgr sourceMgr;
-    std::string error;
-    auto file = openInputFile(inputPath, &error);
-    if (!file)
-      return emitError(FileLineColLoc::get(&context, inputPath, 0, 0),
-                       "cannot open file: ")
-             << error;
-    sourceMgr.AddNewSourceBuffer(std::move(file), SMLoc());
-    OwningOpRef<ModuleOp> module =
-        parseSourceFile<ModuleOp>(sourceMgr, &context);
-    if (!module || failed(verify(*module)))
-      return failure();
-    return module;
+/// Applies --fuse; an unknown fusion name is a command-line error.
+LogicalResult parseFuseList(MLIRContext &context,
+                            kiln::driver::CompileOptions &options) {
+  StringRef list = fuseList;
+  if (list == "all" || list == "none") {
+    options.fuseAttention = list == "all";
+    return success();
   }
-  if (extension == ".kiln")
-    return emitError(FileLineColLoc::get(&context, inputPath, 0, 0),
-                     "the kiln model language frontend is not built yet; "
-                     "use an .onnx or .mlir model");
-  return kiln::onnx_frontend::importOnnxFile(context, inputPath);
-}
-
-/// Writes `text` to the output; the file is removed again unless kept.
-LogicalResult writeOutput(MLIRContext &context, llvm::function_ref<void(llvm::raw_ostream &)> write,
-                          bool binary) {
-  if (binary && outputPath == "-")
-    return emitError(UnknownLoc::get(&context),
-                     "refusing to write a binary artifact to stdout");
-  std::string error;
-  auto output = openOutputFile(outputPath, &error);
-  if (!output)
-    return emitError(FileLineColLoc::get(&context, outputPath, 0, 0),
-                     "cannot write output: ")
-           << error;
-  write(output->os());
-  output->os().flush();
-  if (output->os().has_error())
-    return emitError(FileLineColLoc::get(&context, outputPath, 0, 0),
-                     "writing the output failed");
-  output->keep();
+  options.fuseAttention = false;
+  SmallVector<StringRef> names;
+  list.split(names, ',');
+  for (StringRef name : names) {
+    name = name.trim();
+    if (name == "attention") {
+      options.fuseAttention = true;
+      continue;
+    }
+    return emitError(UnknownLoc::get(&context), "--fuse: unknown fusion '")
+           << name << "' (known: all, none, attention)";
+  }
   return success();
 }
 
-/// The support table of docs/onnx-support.md, generated from the importer's
-/// operator table so that the docs cannot drift from the code.
-void printOnnxSupport(llvm::raw_ostream &os) {
-  os << "# ONNX operators kiln imports\n\n"
-        "Generated by `kiln-compile --list-onnx-ops` from the importer's "
-        "operator table\n(default domain). Any other operator, or an opset "
-        "outside the range, is\nrejected with an error naming the node, its "
-        "op type and the opset.\n\n"
-        "Element types:\n"
-     << llvm::join(kiln::onnx_frontend::getSupportedOnnxElementTypes(), ", ")
-     << ".\nAny other element type (the unsigned integers among them) is "
-        "rejected with an\nerror naming the value.\n\n"
-        "| operator | opsets |\n|---|---|\n";
-  for (const auto &op : kiln::onnx_frontend::getSupportedOnnxOps())
-    os << "| " << op.opType << " | " << op.minOpset << "-" << op.maxOpset
-       << " |\n";
-}
-
 LogicalResult run(MLIRContext &context) {
-  if (targetName != "cpu")
-    return emitError(UnknownLoc::get(&context), "unsupported --target='")
-           << targetName << "' (this build supports: cpu)";
-  kiln::cpu::CompileOptions options;
+  kiln::driver::CompileOptions options;
   if (failed(parseFuseList(context, options)))
     return failure();
-  auto module = loadModel(context);
-  if (failed(module))
-    return failure();
-  if (emit == Emit::MLIR)
-    return writeOutput(context, [&](llvm::raw_ostream &os) { (*module)->print(os); },
-                       false);
-
-  options.codegen.optLevel = optLevel;
-  options.codegen.cpu = cpuName;
-  // --mlir-timing reports every pass of both pipeline halves in one table.
+  options.inputPath = inputPath;
+  options.outputPath = outputPath;
+  options.targetName = targetName;
+  options.emit = emit;
+  options.target.optLevel = optLevel;
+  options.target.cpu = cpuName;
+  // --mlir-timing reports every pass of all pipeline runs in one table.
   DefaultTimingManager timingManager;
   applyDefaultTimingManagerCLOptions(timingManager);
   TimingScope timing = timingManager.getRootScope();
@@ -222,29 +146,8 @@ LogicalResult run(MLIRContext &context) {
     pm.enableTiming(timing);
     return applyPassManagerCLOptions(pm);
   };
-  kiln::cpu::Stage stage = emit == Emit::Linalg ? kiln::cpu::Stage::Linalg
-                           : emit == Emit::LLVM ? kiln::cpu::Stage::LLVMIR
-                           : emit == Emit::Obj  ? kiln::cpu::Stage::Object
-                                                : kiln::cpu::Stage::Package;
-  if (stage == kiln::cpu::Stage::Package && outputPath == "-")
-    return emitError(UnknownLoc::get(&context),
-                     "a package cannot be written to stdout; name a file with -o");
-  auto result = kiln::cpu::compile(**module, stage, options, outputPath);
-  if (failed(result))
-    return failure();
-  switch (stage) {
-  case kiln::cpu::Stage::Linalg:
-    return writeOutput(context, [&](llvm::raw_ostream &os) { (*module)->print(os); },
-                       false);
-  case kiln::cpu::Stage::LLVMIR:
-    return writeOutput(context, [&](llvm::raw_ostream &os) { os << result->artifact; },
-                       false);
-  case kiln::cpu::Stage::Object:
-    return writeOutput(context, [&](llvm::raw_ostream &os) { os << result->artifact; },
-                       true);
-  default:
-    return success();
-  }
+  return kiln::driver::compile(context, options,
+                               {{"cpu", kiln::cpu::createTarget}});
 }
 
 } // namespace
@@ -269,7 +172,7 @@ int main(int argc, char **argv) {
       "--help-hidden lists them.\n");
 
   if (listOnnxOps) {
-    printOnnxSupport(llvm::outs());
+    kiln::driver::printOnnxSupport(llvm::outs());
     return 0;
   }
   if (inputPath.empty() || outputPath.empty()) {

@@ -16,6 +16,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/Path.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 
 #include <limits>
 
@@ -165,17 +166,34 @@ ImportState::readExternalData(const onnx::TensorProto &tensor,
 
   auto it = externalFiles.find(file);
   if (it == externalFiles.end()) {
-    auto buffer = llvm::MemoryBuffer::getFile(file, /*IsText=*/false,
-                                              /*RequiresNullTerminator=*/false);
-    if (!buffer)
+    // Mapped, not read: only the pages that something reads (the package
+    // writer, once) are ever loaded, so the weights cost no memory here.
+    std::shared_ptr<llvm::sys::fs::mapped_file_region> region;
+    std::error_code ec;
+    llvm::Expected<llvm::sys::fs::file_t> fd =
+        llvm::sys::fs::openNativeFileForRead(file);
+    if (!fd) {
+      ec = llvm::errorToErrorCode(fd.takeError());
+    } else {
+      llvm::sys::fs::file_status status;
+      ec = llvm::sys::fs::status(*fd, status);
+      if (!ec && status.getSize() > 0)
+        region = std::make_shared<llvm::sys::fs::mapped_file_region>(
+            *fd, llvm::sys::fs::mapped_file_region::readonly,
+            status.getSize(), 0, ec);
+      llvm::sys::fs::closeFile(*fd);
+    }
+    if (ec)
       return emitError() << "cannot open external data file '" << file
-                         << "': " << buffer.getError().message();
-    it = externalFiles.try_emplace(file, std::move(*buffer)).first;
+                         << "': " << ec.message();
+    it = externalFiles.try_emplace(file, std::move(region)).first;
   }
   // Without a length the tensor's own size counts (as in ONNX Runtime):
   // one file usually holds many tensors.
   uint64_t size = length.value_or(expectedBytes);
-  StringRef bytes = it->second->getBuffer();
+  StringRef bytes = it->second ? StringRef(it->second->const_data(),
+                                           it->second->size())
+                               : StringRef();
   if (offset > bytes.size() || size > bytes.size() - offset)
     return emitError() << "external data [" << offset << ", " << offset << " + "
                        << size << ") lies outside '" << file << "' ("
@@ -183,9 +201,9 @@ ImportState::readExternalData(const onnx::TensorProto &tensor,
   return bytes.substr(offset, size);
 }
 
-FailureOr<DenseElementsAttr>
-ImportState::convertTensor(const onnx::TensorProto &tensor,
-                           function_ref<InFlightDiagnostic()> emitError) {
+FailureOr<RankedTensorType>
+ImportState::convertTensorType(const onnx::TensorProto &tensor,
+                               function_ref<InFlightDiagnostic()> emitError) {
   Type element = convertElementType(tensor.data_type());
   if (!element)
     return emitError() << "element type " << dataTypeName(tensor.data_type())
@@ -201,10 +219,16 @@ ImportState::convertTensor(const onnx::TensorProto &tensor,
                          << formatShape(llvm::to_vector(tensor.dims()));
     shape.push_back(d);
   }
-  auto type = RankedTensorType::get(shape, element);
+  return RankedTensorType::get(shape, element);
+}
 
+FailureOr<std::optional<StringRef>>
+ImportState::rawTensorData(const onnx::TensorProto &tensor,
+                           RankedTensorType type,
+                           function_ref<InFlightDiagnostic()> emitError) {
   // raw_data and external data: little-endian bytes, one byte per bool.
-  int64_t expected = count * rawElementBytes(element);
+  Type element = type.getElementType();
+  int64_t expected = type.getNumElements() * rawElementBytes(element);
   std::optional<StringRef> raw;
   if (tensor.data_location() == onnx::TensorProto::EXTERNAL) {
     FailureOr<StringRef> bytes = readExternalData(tensor, expected, emitError);
@@ -214,11 +238,86 @@ ImportState::convertTensor(const onnx::TensorProto &tensor,
   } else if (tensor.has_raw_data()) {
     raw = StringRef(tensor.raw_data());
   }
-  if (raw) {
-    if (static_cast<int64_t>(raw->size()) != expected)
-      return emitError() << "tensor data holds " << raw->size()
-                         << " bytes but shape " << formatShape(shape) << " of "
-                         << element << " needs " << expected;
+  if (raw && static_cast<int64_t>(raw->size()) != expected)
+    return emitError() << "tensor data holds " << raw->size()
+                       << " bytes but shape " << formatShape(type.getShape())
+                       << " of " << element << " needs " << expected;
+  return raw;
+}
+
+/// The alignment `data` has (a power of two, at most 64), which a blob
+/// states for its typed views.
+static size_t alignmentOf(const char *data) {
+  uintptr_t address = reinterpret_cast<uintptr_t>(data);
+  size_t alignment = 1;
+  while (alignment < 64 && address % (alignment * 2) == 0)
+    alignment *= 2;
+  return alignment;
+}
+
+FailureOr<ElementsAttr>
+ImportState::convertWeight(onnx::TensorProto &tensor,
+                           function_ref<InFlightDiagnostic()> emitError) {
+  bool external = tensor.data_location() == onnx::TensorProto::EXTERNAL;
+  if (!external && !tensor.has_raw_data())
+    return ElementsAttr();
+  FailureOr<RankedTensorType> type = convertTensorType(tensor, emitError);
+  if (failed(type))
+    return failure();
+  // Bools are bit-packed in MLIR's dense storage, so they take
+  // convertTensor's path (they are never large in practice).
+  if (type->getNumElements() <= kMaxInlineConstantElements ||
+      type->getElementType().isInteger(1))
+    return ElementsAttr();
+  FailureOr<std::optional<StringRef>> raw =
+      rawTensorData(tensor, *type, emitError);
+  if (failed(raw))
+    return failure();
+  AsmResourceBlob blob;
+  if (external) {
+    // The blob points into the mapping and keeps it alive.
+    const char *data = (*raw)->data();
+    std::shared_ptr<llvm::sys::fs::mapped_file_region> region;
+    for (auto &entry : externalFiles)
+      if (entry.second && data >= entry.second->const_data() &&
+          data < entry.second->const_data() + entry.second->size())
+        region = entry.second;
+    blob = AsmResourceBlob(ArrayRef<char>(data, (*raw)->size()),
+                           alignmentOf(data),
+                           [region](void *, size_t, size_t) {},
+                           /*dataIsMutable=*/false);
+  } else {
+    // Moving the string hands its heap buffer over without copying it.
+    auto bytes =
+        std::make_unique<std::string>(std::move(*tensor.mutable_raw_data()));
+    ArrayRef<char> data(bytes->data(), bytes->size());
+    size_t alignment = alignmentOf(bytes->data());
+    blob = AsmResourceBlob(
+        data, alignment,
+        [bytes = std::move(bytes)](void *, size_t, size_t) mutable {
+          bytes.reset();
+        },
+        /*dataIsMutable=*/true);
+  }
+  return cast<ElementsAttr>(
+      DenseResourceElementsAttr::get(*type, tensor.name(), std::move(blob)));
+}
+
+FailureOr<DenseElementsAttr>
+ImportState::convertTensor(const onnx::TensorProto &tensor,
+                           function_ref<InFlightDiagnostic()> emitError) {
+  FailureOr<RankedTensorType> tensorType = convertTensorType(tensor, emitError);
+  if (failed(tensorType))
+    return failure();
+  RankedTensorType type = *tensorType;
+  Type element = type.getElementType();
+  ArrayRef<int64_t> shape = type.getShape();
+  int64_t count = type.getNumElements();
+  FailureOr<std::optional<StringRef>> rawData =
+      rawTensorData(tensor, type, emitError);
+  if (failed(rawData))
+    return failure();
+  if (std::optional<StringRef> raw = *rawData) {
     if (element.isInteger(1)) {
       SmallVector<bool> bools;
       for (char c : *raw)

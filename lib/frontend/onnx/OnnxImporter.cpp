@@ -34,7 +34,9 @@ class GraphImporter {
 public:
   GraphImporter(MLIRContext &context, StringRef path) : state(context, path) {}
 
-  FailureOr<OwningOpRef<ModuleOp>> import(const onnx::ModelProto &model);
+  /// Imports `model`, moving the bytes of its large initializers into the
+  /// module's weights (so the message is left without them).
+  FailureOr<OwningOpRef<ModuleOp>> import(onnx::ModelProto &model);
 
 private:
   InFlightDiagnostic emitFileError() { return mlir::emitError(state.fileLoc); }
@@ -140,11 +142,11 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
 }
 
 FailureOr<OwningOpRef<ModuleOp>>
-GraphImporter::import(const onnx::ModelProto &model) {
+GraphImporter::import(onnx::ModelProto &model) {
   if (!model.has_graph())
     return emitFileError() << "not a valid ONNX model: the ModelProto has no "
                               "graph";
-  const onnx::GraphProto &graph = model.graph();
+  onnx::GraphProto &graph = *model.mutable_graph();
   FailureOr<int64_t> opset = findDefaultOpset(model);
   if (failed(opset))
     return failure();
@@ -156,8 +158,11 @@ GraphImporter::import(const onnx::ModelProto &model) {
   OwningOpRef<ModuleOp> module = ModuleOp::create(state.fileLoc);
 
   // Initializers first: inputs that share a name with one are defaults that
-  // the model fixes (ONNX IR < 4 listed them as inputs too).
-  for (const onnx::TensorProto &init : graph.initializer()) {
+  // the model fixes (ONNX IR < 4 listed them as inputs too). Large ones are
+  // weights whose bytes are held once, as resources; they become ops at the
+  // top of @main (nothing folds through them), the others known constants.
+  SmallVector<std::pair<std::string, ElementsAttr>> weightInits;
+  for (onnx::TensorProto &init : *graph.mutable_initializer()) {
     Location loc = NameLoc::get(b.getStringAttr(init.name()), state.fileLoc);
     // Errors go to the file: the message names the initializer.
     auto emitInitError = [&] {
@@ -165,15 +170,21 @@ GraphImporter::import(const onnx::ModelProto &model) {
     };
     if (init.name().empty())
       return emitFileError() << "an initializer has no name";
-    FailureOr<DenseElementsAttr> value =
-        state.convertTensor(init, emitInitError);
-    if (failed(value))
+    FailureOr<ElementsAttr> weight = state.convertWeight(init, emitInitError);
+    if (failed(weight))
       return failure();
-    if (!state.values
-             .try_emplace(init.name(),
-                          ValueEntry{nullptr, *value, loc, init.name()})
-             .second)
+    ValueEntry entry{nullptr, nullptr, loc, init.name()};
+    if (!*weight) {
+      FailureOr<DenseElementsAttr> value =
+          state.convertTensor(init, emitInitError);
+      if (failed(value))
+        return failure();
+      entry.constant = *value;
+    }
+    if (!state.values.try_emplace(init.name(), entry).second)
       return emitInitError() << "defined twice";
+    if (*weight)
+      weightInits.push_back({init.name(), *weight});
   }
 
   // Graph inputs become the arguments of @main.
@@ -227,6 +238,14 @@ GraphImporter::import(const onnx::ModelProto &model) {
              << "graph input '" << argName << "' is listed twice";
   }
   b.setInsertionPointToEnd(body);
+  SmallVector<model::WeightOp> weightOps;
+  for (auto &[name, value] : weightInits) {
+    ValueEntry &entry = state.values.find(name)->second;
+    auto op = model::WeightOp::create(b, entry.loc, b.getStringAttr(name),
+                                      value);
+    entry.value = op;
+    weightOps.push_back(op);
+  }
 
   for (auto [index, node] : llvm::enumerate(graph.node()))
     if (failed(importNode(node, index, *opset)))
@@ -253,6 +272,10 @@ GraphImporter::import(const onnx::ModelProto &model) {
   func.setFunctionType(
       b.getFunctionType(argTypes, ValueRange(results).getTypes()));
   func.setAllResultAttrs(resultAttrs);
+  // An initializer no node reads is no weight of the model.
+  for (model::WeightOp op : weightOps)
+    if (op->use_empty())
+      op->erase();
 
   if (failed(mlir::verify(*module)))
     return failure();
@@ -270,14 +293,9 @@ GraphImporter::import(const onnx::ModelProto &model) {
 FailureOr<OwningOpRef<ModuleOp>>
 kiln::onnx_frontend::importOnnxFile(MLIRContext &context, StringRef path) {
   Location fileLoc = FileLineColLoc::get(&context, path, 0, 0);
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
-  if (!buffer)
-    return mlir::emitError(fileLoc)
-           << "cannot open file: " << buffer.getError().message();
   onnx::ModelProto model;
   std::string error;
-  if (!parseOnnxModel((*buffer)->getBuffer(), model, error))
+  if (!readOnnxModelFile(path, model, error))
     return mlir::emitError(fileLoc) << error;
   return GraphImporter(context, path).import(model);
 }

@@ -18,7 +18,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/StringMap.h"
-#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/FileSystem.h"
 
 #include <onnx/onnx_pb.h>
 
@@ -73,6 +73,15 @@ public:
   convertTensor(const onnx::TensorProto &tensor,
                 llvm::function_ref<mlir::InFlightDiagnostic()> emitError);
 
+  /// A large initializer (more than kMaxInlineConstantElements elements,
+  /// not bool) whose bytes are raw_data or external data, as a
+  /// `dense_resource` whose blob holds the bytes without a copy: raw_data
+  /// is moved out of `tensor`, external data stays in the mapped file.
+  /// Returns a null attribute for any other tensor (convertTensor's).
+  mlir::FailureOr<mlir::ElementsAttr>
+  convertWeight(onnx::TensorProto &tensor,
+                llvm::function_ref<mlir::InFlightDiagnostic()> emitError);
+
   /// Converts a TypeProto to a ranked tensor type; fails with a message for
   /// sequences, maps, unranked tensors and unsupported element types.
   mlir::FailureOr<mlir::RankedTensorType>
@@ -90,7 +99,20 @@ private:
   readExternalData(const onnx::TensorProto &tensor, uint64_t expectedBytes,
                    llvm::function_ref<mlir::InFlightDiagnostic()> emitError);
 
-  llvm::StringMap<std::unique_ptr<llvm::MemoryBuffer>> externalFiles;
+  /// The type of a tensor, checking what both conversions rely on.
+  mlir::FailureOr<mlir::RankedTensorType>
+  convertTensorType(const onnx::TensorProto &tensor,
+                    llvm::function_ref<mlir::InFlightDiagnostic()> emitError);
+  /// The tensor's raw_data or external data, checked against `type`'s size;
+  /// nullopt when its values are in the typed fields.
+  mlir::FailureOr<std::optional<llvm::StringRef>>
+  rawTensorData(const onnx::TensorProto &tensor, mlir::RankedTensorType type,
+                llvm::function_ref<mlir::InFlightDiagnostic()> emitError);
+
+  /// External data files, mapped read-only (null for an empty file); the
+  /// blobs of weights in them share the mapping.
+  llvm::StringMap<std::shared_ptr<llvm::sys::fs::mapped_file_region>>
+      externalFiles;
 };
 
 using OptionalInts = std::optional<llvm::SmallVector<int64_t>>;

@@ -29,6 +29,14 @@ bool isOnnxText(llvm::StringRef bytes);
 bool parseOnnxModel(llvm::StringRef bytes, onnx::ModelProto &model,
                     std::string &error);
 
+/// Reads the model file at `path` into `model` as parseOnnxModel would parse
+/// its contents. A binary model is parsed from the file as a stream, so the
+/// file's bytes are never held beside the parsed message (whose initializer
+/// bytes then are the one copy of the weights in memory). On failure returns
+/// false and sets `error` to a one-line reason.
+bool readOnnxModelFile(llvm::StringRef path, onnx::ModelProto &model,
+                       std::string &error);
+
 } // namespace kiln::onnx_frontend
 
 #endif // KILN_LIB_FRONTEND_ONNX_ONNXMODELREADER_H
