@@ -31,6 +31,28 @@ Value multiplyAdd(OpBuilder &b, Location loc, Value x, Value y, Value acc) {
   return arith::AddFOp::create(b, loc, acc, product);
 }
 
+/// out[b, h, i, x] = sum_r lhs[b, h, i, r] * rhs[b, h / group, ...] over
+/// loops (b, h, i, x, r), with `rhsMap` placing x and r in rhs: the two
+/// contractions of attention, both reading the key/value head of their
+/// query head.
+Value contractHeads(OpBuilder &b, Location loc, RankedTensorType type,
+                    Value lhs, Value rhs, AffineMap rhsMap, Value init) {
+  MLIRContext *ctx = b.getContext();
+  AffineExpr d0, d1, d2, d3, d4;
+  bindDims(ctx, d0, d1, d2, d3, d4);
+  auto par = utils::IteratorType::parallel;
+  return linalg::GenericOp::create(
+             b, loc, type, ValueRange{lhs, rhs}, init,
+             {AffineMap::get(5, 0, {d0, d1, d2, d4}, ctx), rhsMap,
+              AffineMap::get(5, 0, {d0, d1, d2, d3}, ctx)},
+             {par, par, par, par, utils::IteratorType::reduction},
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(
+                   nb, l, multiplyAdd(nb, l, args[0], args[1], args[2]));
+             })
+      .getResult(0);
+}
+
 struct AttentionToLinalg : OpConversionPattern<kiln::fused::AttentionOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -59,8 +81,7 @@ struct AttentionToLinalg : OpConversionPattern<kiln::fused::AttentionOp> {
     };
     AffineExpr d0, d1, d2, d3, d4;
     bindDims(ctx, d0, d1, d2, d3, d4);
-    auto red = utils::IteratorType::reduction,
-         par = utils::IteratorType::parallel;
+    auto par = utils::IteratorType::parallel;
 
     // scores[b, h, i, j] = sum_d q[b, h, i, d] * k[b, h / group, j, d]
     SmallVector<int64_t> scoreShape = {qType.getDimSize(0),
@@ -69,18 +90,10 @@ struct AttentionToLinalg : OpConversionPattern<kiln::fused::AttentionOp> {
                                        kType.getDimSize(2)};
     auto scoresType = RankedTensorType::get(scoreShape, acc);
     Value scoresInit = filled({batch, heads, sq, sk}, acc);
-    Value scores =
-        linalg::GenericOp::create(
-            rewriter, loc, scoresType, ValueRange{q, k}, scoresInit,
-            {AffineMap::get(5, 0, {d0, d1, d2, d4}, ctx),
-             AffineMap::get(5, 0, {d0, d1.floorDiv(group), d3, d4}, ctx),
-             AffineMap::get(5, 0, {d0, d1, d2, d3}, ctx)},
-            {par, par, par, par, red},
-            [&](OpBuilder &b, Location l, ValueRange args) {
-              linalg::YieldOp::create(
-                  b, l, multiplyAdd(b, l, args[0], args[1], args[2]));
-            })
-            .getResult(0);
+    Value scores = contractHeads(
+        rewriter, loc, scoresType, q, k,
+        AffineMap::get(5, 0, {d0, d1.floorDiv(group), d3, d4}, ctx),
+        scoresInit);
 
     // Scale, mask and visibility: hidden keys get -inf.
     Value offset = arith::SubIOp::create(
@@ -158,18 +171,9 @@ struct AttentionToLinalg : OpConversionPattern<kiln::fused::AttentionOp> {
     // out[b, h, i, e] = sum_j p[b, h, i, j] * v[b, h / group, j, e]
     auto accOutType = outType.clone(acc);
     Value outInit = filled({batch, heads, sq, dv}, acc);
-    Value out =
-        linalg::GenericOp::create(
-            rewriter, loc, accOutType, ValueRange{probs, v}, outInit,
-            {AffineMap::get(5, 0, {d0, d1, d2, d4}, ctx),
-             AffineMap::get(5, 0, {d0, d1.floorDiv(group), d4, d3}, ctx),
-             AffineMap::get(5, 0, {d0, d1, d2, d3}, ctx)},
-            {par, par, par, par, red},
-            [&](OpBuilder &b, Location l, ValueRange args) {
-              linalg::YieldOp::create(
-                  b, l, multiplyAdd(b, l, args[0], args[1], args[2]));
-            })
-            .getResult(0);
+    Value out = contractHeads(
+        rewriter, loc, accOutType, probs, v,
+        AffineMap::get(5, 0, {d0, d1.floorDiv(group), d4, d3}, ctx), outInit);
     if (acc != element)
       out = kiln::model_to_linalg::buildElementwise(
           rewriter, loc, outType, out,
