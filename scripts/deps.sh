@@ -10,7 +10,7 @@ packages=(
   clang-22 lld-22 llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   libonnx-dev libprotobuf-dev protobuf-compiler
   nlohmann-json3-dev libgtest-dev
-  python3 python3-numpy libonnx-testdata
+  python3 python3-numpy libonnx-testdata time
 )
 if [[ "${1:-}" == "--fixtures" ]]; then
   packages+=(python3-torch python3-onnx)
