@@ -124,13 +124,11 @@ void DimEquivalence::visit(Operation *op) {
       uniteBroadcast(result, i, sources);
     }
   };
+  if (op->hasTrait<OpTrait::BroadcastingElementwise>())
+    return broadcast(op->getOperands(), rank, 0);
+  if (op->hasTrait<OpTrait::SameShapeAsInput>())
+    return same(op->getOperand(0));
   llvm::TypeSwitch<Operation *>(op)
-      .Case<AddOp, SubOp, MulOp, DivOp, PowOp, MaxOp, MinOp, EqualOp, LessOp,
-            GreaterOp, WhereOp>(
-          [&](Operation *) { broadcast(op->getOperands(), rank, 0); })
-      .Case<ReluOp, NegOp, AbsOp, SigmoidOp, TanhOp, ErfOp, ExpOp, LogOp,
-            SqrtOp, ReciprocalOp, CastOp, SoftmaxOp>(
-          [&](Operation *) { same(op->getOperand(0)); })
       .Case([&](MatMulOp mm) {
         // Batch dims broadcast; matmul's lhs operand is [..., m, k] and its
         // rhs [..., k, n] (the batch part aligned as in broadcasting).

@@ -26,6 +26,18 @@ def Model_Dialect : Dialect {
   }];
 }
 
+/// Elementwise ops whose operand shapes broadcast to the result's (the
+/// numpy rule); analyses such as DimEquivalence read shapes through it.
+def Model_BroadcastingElementwise
+    : NativeOpTrait<"BroadcastingElementwise"> {
+  let cppNamespace = "::kiln::model::OpTrait";
+}
+/// Ops whose result has the shape of operand 0 (unary elementwise ops,
+/// casts, normalizations along an axis).
+def Model_SameShapeAsInput : NativeOpTrait<"SameShapeAsInput"> {
+  let cppNamespace = "::kiln::model::OpTrait";
+}
+
 class Model_Op<string mnemonic, list<Trait> traits = []>
     : Op<Model_Dialect, mnemonic, traits>;
 

@@ -127,11 +127,24 @@ Attribute gatherElements(DenseElementsAttr input, ArrayRef<int64_t> indices,
 // Elementwise constant folding
 //===----------------------------------------------------------------------===//
 
-enum class Binary { Add, Sub, Mul, Div, Max, Min, Equal, Less, Greater };
+enum class Binary {
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Max,
+  Min,
+  Equal,
+  Less,
+  Greater,
+  LessEqual,
+  GreaterEqual
+};
 
 bool isComparison(Binary kind) {
   return kind == Binary::Equal || kind == Binary::Less ||
-         kind == Binary::Greater;
+         kind == Binary::Greater || kind == Binary::LessEqual ||
+         kind == Binary::GreaterEqual;
 }
 
 /// `a op b` on int64, as arith computes it on signed integers; nullopt on
@@ -164,6 +177,10 @@ std::optional<int64_t> foldInt(Binary kind, int64_t a, int64_t b) {
     return a < b;
   case Binary::Greater:
     return a > b;
+  case Binary::LessEqual:
+    return a <= b;
+  case Binary::GreaterEqual:
+    return a >= b;
   }
   return std::nullopt;
 }
@@ -192,11 +209,17 @@ APFloat foldFloat(Binary kind, APFloat a, const APFloat &b) {
     return llvm::minimum(a, b);
   case Binary::Equal:
   case Binary::Less:
-  case Binary::Greater: {
+  case Binary::Greater:
+  case Binary::LessEqual:
+  case Binary::GreaterEqual: {
     APFloat::cmpResult c = a.compare(b);
-    bool r = kind == Binary::Equal  ? c == APFloat::cmpEqual
-             : kind == Binary::Less ? c == APFloat::cmpLessThan
-                                    : c == APFloat::cmpGreaterThan;
+    bool less = c == APFloat::cmpLessThan, equal = c == APFloat::cmpEqual,
+         greater = c == APFloat::cmpGreaterThan;
+    bool r = kind == Binary::Equal         ? equal
+             : kind == Binary::Less        ? less
+             : kind == Binary::Greater     ? greater
+             : kind == Binary::LessEqual   ? less || equal
+                                           : greater || equal;
     return APFloat(r ? 1.0 : 0.0);
   }
   }
@@ -265,7 +288,7 @@ Value foldIntIdentity(Binary kind, Value lhs, Attribute rhsAttr,
   return identity ? lhs : Value();
 }
 
-enum class Unary { Neg, Abs, Relu, Reciprocal };
+enum class Unary { Neg, Abs, Relu, Reciprocal, Floor, Ceil, Round, Sign };
 
 Attribute foldUnary(Unary kind, Attribute inputAttr, Type resultType) {
   DenseElementsAttr input = smallConstant(inputAttr);
@@ -280,6 +303,10 @@ Attribute foldUnary(Unary kind, Attribute inputAttr, Type resultType) {
       int64_t x = bits.getSExtValue(), v;
       if (kind == Unary::Relu)
         v = std::max<int64_t>(x, 0);
+      else if (kind == Unary::Sign)
+        v = (x > 0) - (x < 0);
+      else if (kind != Unary::Neg && kind != Unary::Abs)
+        return {}; // float-only ops
       else if (x == std::numeric_limits<int64_t>::min())
         return {}; // -x and |x| overflow
       else
@@ -311,6 +338,24 @@ Attribute foldUnary(Unary kind, Attribute inputAttr, Type resultType) {
       x = one;
       break;
     }
+    case Unary::Floor:
+      x.roundToIntegral(APFloat::rmTowardNegative);
+      break;
+    case Unary::Ceil:
+      x.roundToIntegral(APFloat::rmTowardPositive);
+      break;
+    case Unary::Round:
+      x.roundToIntegral(APFloat::rmNearestTiesToEven);
+      break;
+    case Unary::Sign:
+      // NaN and +-0 stay as they are, like the lowering's selects.
+      if (!x.isNaN() && !x.isZero()) {
+        bool negative = x.isNegative();
+        x = APFloat(x.getSemantics(), 1);
+        if (negative)
+          x.changeSign();
+      }
+      break;
     }
     floats.push_back(x);
   }
@@ -352,6 +397,8 @@ KILN_BINARY_FOLD(MinOp, Min)
 KILN_BINARY_FOLD(EqualOp, Equal)
 KILN_BINARY_FOLD(LessOp, Less)
 KILN_BINARY_FOLD(GreaterOp, Greater)
+KILN_BINARY_FOLD(LessEqualOp, LessEqual)
+KILN_BINARY_FOLD(GreaterEqualOp, GreaterEqual)
 #undef KILN_BINARY_FOLD
 
 // pow, sigmoid, tanh, erf, exp, log and sqrt do not fold: the generated code
@@ -368,6 +415,10 @@ KILN_UNARY_FOLD(NegOp, Neg)
 KILN_UNARY_FOLD(AbsOp, Abs)
 KILN_UNARY_FOLD(ReluOp, Relu)
 KILN_UNARY_FOLD(ReciprocalOp, Reciprocal)
+KILN_UNARY_FOLD(FloorOp, Floor)
+KILN_UNARY_FOLD(CeilOp, Ceil)
+KILN_UNARY_FOLD(RoundOp, Round)
+KILN_UNARY_FOLD(SignOp, Sign)
 #undef KILN_UNARY_FOLD
 
 #define KILN_NO_FOLD(OP)                                                       \
@@ -378,6 +429,11 @@ KILN_NO_FOLD(ErfOp)
 KILN_NO_FOLD(ExpOp)
 KILN_NO_FOLD(LogOp)
 KILN_NO_FOLD(SqrtOp)
+// Logic on i1 is left to the lowering: exporters' boolean masks are rarely
+// small constants.
+KILN_NO_FOLD(AndOp)
+KILN_NO_FOLD(OrOp)
+KILN_NO_FOLD(XorOp)
 #undef KILN_NO_FOLD
 
 /// Converts one element as convertScalar in the lowering does: i1 results

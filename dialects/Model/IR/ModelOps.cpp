@@ -216,50 +216,75 @@ LogicalResult WeightOp::verify() {
 // Elementwise
 //===----------------------------------------------------------------------===//
 
+namespace {
+/// The element types a binary elementwise op is defined on.
+enum class BinaryOperands { Numeric, Float, Bool };
+} // namespace
+
 /// Shared inference of the binary elementwise ops: same element type,
 /// broadcast shapes; comparisons produce i1.
 static LogicalResult inferBinary(std::optional<Location> loc, Value lhs,
-                                 Value rhs, bool isComparison, bool floatOnly,
+                                 Value rhs, bool isComparison,
+                                 BinaryOperands operands,
                                  SmallVectorImpl<Type> &types) {
   RankedTensorType l = rankedType(lhs), r = rankedType(rhs);
-  if (l.getElementType() != r.getElementType())
-    return emitOptionalError(loc, "operand element types differ: ",
-                             l.getElementType(), " vs ", r.getElementType());
-  if (floatOnly && !isa<FloatType>(l.getElementType()))
+  Type element = l.getElementType();
+  if (element != r.getElementType())
+    return emitOptionalError(loc, "operand element types differ: ", element,
+                             " vs ", r.getElementType());
+  if (operands == BinaryOperands::Float && !isa<FloatType>(element))
     return emitOptionalError(loc, "operands must be floating point, got ",
-                             l.getElementType());
+                             element);
+  if (operands == BinaryOperands::Bool && !element.isInteger(1))
+    return emitOptionalError(loc, "operands must be i1, got ", element);
   SmallVector<int64_t> shape;
   if (failed(broadcastShapes(l.getShape(), r.getShape(), shape)))
     return emitOptionalError(loc, "shapes ", formatShape(l.getShape()),
                              " and ", formatShape(r.getShape()),
                              " do not broadcast");
-  Type element = isComparison ? IntegerType::get(l.getContext(), 1)
-                              : l.getElementType();
-  types.push_back(RankedTensorType::get(shape, element));
+  Type resultElement =
+      isComparison ? IntegerType::get(l.getContext(), 1) : element;
+  types.push_back(RankedTensorType::get(shape, resultElement));
   return success();
 }
 
-#define KILN_BINARY(OP, CMP, FLOAT_ONLY)                                       \
+#define KILN_BINARY(OP, CMP, OPERANDS)                                         \
   LogicalResult OP::inferReturnTypes(MLIRContext *,                            \
                                      std::optional<Location> loc,              \
                                      Adaptor adaptor,                          \
                                      SmallVectorImpl<Type> &types) {           \
     return inferBinary(loc, adaptor.getLhs(), adaptor.getRhs(), CMP,           \
-                       FLOAT_ONLY, types);                                     \
+                       BinaryOperands::OPERANDS, types);                       \
   }                                                                            \
   KILN_REFINABLE(OP)
 
-KILN_BINARY(AddOp, false, false)
-KILN_BINARY(SubOp, false, false)
-KILN_BINARY(MulOp, false, false)
-KILN_BINARY(DivOp, false, false)
-KILN_BINARY(PowOp, false, true)
-KILN_BINARY(MaxOp, false, false)
-KILN_BINARY(MinOp, false, false)
-KILN_BINARY(EqualOp, true, false)
-KILN_BINARY(LessOp, true, false)
-KILN_BINARY(GreaterOp, true, false)
+KILN_BINARY(AddOp, false, Numeric)
+KILN_BINARY(SubOp, false, Numeric)
+KILN_BINARY(MulOp, false, Numeric)
+KILN_BINARY(DivOp, false, Numeric)
+KILN_BINARY(PowOp, false, Float)
+KILN_BINARY(MaxOp, false, Numeric)
+KILN_BINARY(MinOp, false, Numeric)
+KILN_BINARY(ModOp, false, Numeric)
+KILN_BINARY(EqualOp, true, Numeric)
+KILN_BINARY(LessOp, true, Numeric)
+KILN_BINARY(GreaterOp, true, Numeric)
+KILN_BINARY(LessEqualOp, true, Numeric)
+KILN_BINARY(GreaterEqualOp, true, Numeric)
+KILN_BINARY(AndOp, false, Bool)
+KILN_BINARY(OrOp, false, Bool)
+KILN_BINARY(XorOp, false, Bool)
 #undef KILN_BINARY
+
+LogicalResult ModOp::verify() {
+  Type element = getLhs().getType().getElementType();
+  if (isa<FloatType>(element) && !getFmod())
+    return emitOpError("on floats requires `fmod` (the remainder with the "
+                       "dividend's sign)");
+  if (element.isInteger(1))
+    return emitOpError("is not defined on i1 tensors");
+  return success();
+}
 
 /// Unary ops: the result has the operand's type; `requireFloat` ops are only
 /// defined on floats, the others on any numeric type but i1.
@@ -291,7 +316,59 @@ KILN_UNARY(ExpOp, true)
 KILN_UNARY(LogOp, true)
 KILN_UNARY(SqrtOp, true)
 KILN_UNARY(ReciprocalOp, true)
+KILN_UNARY(SinOp, true)
+KILN_UNARY(CosOp, true)
+KILN_UNARY(TanOp, true)
+KILN_UNARY(AsinOp, true)
+KILN_UNARY(AcosOp, true)
+KILN_UNARY(AtanOp, true)
+KILN_UNARY(SinhOp, true)
+KILN_UNARY(CoshOp, true)
+KILN_UNARY(AsinhOp, true)
+KILN_UNARY(AcoshOp, true)
+KILN_UNARY(AtanhOp, true)
+KILN_UNARY(SoftplusOp, true)
+KILN_UNARY(FloorOp, true)
+KILN_UNARY(CeilOp, true)
+KILN_UNARY(RoundOp, true)
+KILN_UNARY(SignOp, false)
 #undef KILN_UNARY
+
+LogicalResult NotOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &types) {
+  types.push_back(adaptor.getInput().getType());
+  return success();
+}
+KILN_REFINABLE(NotOp)
+
+LogicalResult NotOp::verify() {
+  if (!getInput().getType().getElementType().isInteger(1))
+    return emitOpError("requires an i1 tensor, got ")
+           << getInput().getType().getElementType();
+  return success();
+}
+
+/// The float tests: i1 results of a float tensor's shape.
+#define KILN_FLOAT_TEST(OP)                                                    \
+  LogicalResult OP::inferReturnTypes(MLIRContext *context,                     \
+                                     std::optional<Location>,                  \
+                                     Adaptor adaptor,                          \
+                                     SmallVectorImpl<Type> &types) {           \
+    types.push_back(rankedType(adaptor.getInput())                             \
+                        .clone(IntegerType::get(context, 1)));                 \
+    return success();                                                          \
+  }                                                                            \
+  KILN_REFINABLE(OP)                                                           \
+  LogicalResult OP::verify() {                                                 \
+    if (!isFloatTensor(getInput().getType()))                                  \
+      return emitOpError("requires a floating-point tensor, got ")             \
+             << getInput().getType().getElementType();                         \
+    return success();                                                          \
+  }
+KILN_FLOAT_TEST(IsNaNOp)
+KILN_FLOAT_TEST(IsInfOp)
+#undef KILN_FLOAT_TEST
 
 LogicalResult CastOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
                                        Adaptor adaptor,
@@ -318,7 +395,7 @@ LogicalResult WhereOp::inferReturnTypes(MLIRContext *,
                              cond.getElementType());
   SmallVector<Type> values;
   if (failed(inferBinary(loc, adaptor.getLhs(), adaptor.getRhs(), false,
-                         false, values)))
+                         BinaryOperands::Numeric, values)))
     return failure();
   auto valueType = cast<RankedTensorType>(values.front());
   SmallVector<int64_t> shape;

@@ -12,6 +12,18 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+namespace kiln::model::OpTrait {
+/// See Model_BroadcastingElementwise in ModelBase.td.
+template <typename ConcreteType>
+class BroadcastingElementwise
+    : public mlir::OpTrait::TraitBase<ConcreteType, BroadcastingElementwise> {
+};
+/// See Model_SameShapeAsInput in ModelBase.td.
+template <typename ConcreteType>
+class SameShapeAsInput
+    : public mlir::OpTrait::TraitBase<ConcreteType, SameShapeAsInput> {};
+} // namespace kiln::model::OpTrait
+
 #define GET_OP_CLASSES
 #include "dialects/Model/IR/ModelOps.h.inc"
 

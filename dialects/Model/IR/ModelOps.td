@@ -56,7 +56,8 @@ def Model_WeightOp : Model_Op<"weight", [Pure, InferTypeOpAdaptor]> {
 //===----------------------------------------------------------------------===//
 
 class Model_BinaryOp<string mnemonic, string math, list<Trait> traits = []>
-    : Model_InferredOp<mnemonic, traits> {
+    : Model_InferredOp<mnemonic,
+                       !listconcat(traits, [Model_BroadcastingElementwise])> {
   let summary = "Elementwise `" # math # "` with broadcasting";
   let description = [{
     Computes `}] # math # [{` elementwise. Operand shapes broadcast the
@@ -83,9 +84,36 @@ def Model_MinOp : Model_BinaryOp<"min", "min(lhs, rhs)", [Commutative]>;
 def Model_EqualOp : Model_BinaryOp<"equal", "lhs == rhs (result i1)", [Commutative]>;
 def Model_LessOp : Model_BinaryOp<"less", "lhs < rhs (result i1)">;
 def Model_GreaterOp : Model_BinaryOp<"greater", "lhs > rhs (result i1)">;
+def Model_LessEqualOp : Model_BinaryOp<"less_equal", "lhs <= rhs (result i1)">;
+def Model_GreaterEqualOp : Model_BinaryOp<"greater_equal", "lhs >= rhs (result i1)">;
+// Logic on i1 tensors.
+def Model_AndOp : Model_BinaryOp<"and", "lhs and rhs (i1)", [Commutative]>;
+def Model_OrOp : Model_BinaryOp<"or", "lhs or rhs (i1)", [Commutative]>;
+def Model_XorOp : Model_BinaryOp<"xor", "lhs xor rhs (i1)", [Commutative]>;
 
-class Model_UnaryOp<string mnemonic, string math, string types = "float">
-    : Model_InferredOp<mnemonic> {
+def Model_ModOp : Model_InferredOp<"mod", [Model_BroadcastingElementwise]> {
+  let summary = "Elementwise remainder with broadcasting";
+  let description = [{
+    The remainder of `lhs / rhs`. With `fmod` it has the sign of the
+    dividend (C's fmod; required for floats), without it the sign of the
+    divisor (Python's `%`; integers only). An integer remainder by zero is
+    0, as numpy gives, instead of a trap.
+
+    ```mlir
+    %r = model.mod %a, %b : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %f = model.mod %x, %y {fmod} : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs,
+                       UnitAttr:$fmod);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+class Model_UnaryOp<string mnemonic, string math, string types = "float",
+                    bit folds = 1>
+    : Model_InferredOp<mnemonic, [Model_SameShapeAsInput]> {
   let summary = "Elementwise `" # math # "`";
   let description = [{
     Computes `}] # math # [{` elementwise on }] # types # [{ tensors.
@@ -98,7 +126,7 @@ class Model_UnaryOp<string mnemonic, string math, string types = "float">
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input)";
   let hasVerifier = 1;
-  let hasFolder = 1;
+  let hasFolder = folds;
 }
 
 def Model_ReluOp : Model_UnaryOp<"relu", "max(x, 0)", "numeric">;
@@ -111,8 +139,72 @@ def Model_ExpOp : Model_UnaryOp<"exp", "exp(x)">;
 def Model_LogOp : Model_UnaryOp<"log", "log(x)">;
 def Model_SqrtOp : Model_UnaryOp<"sqrt", "sqrt(x)">;
 def Model_ReciprocalOp : Model_UnaryOp<"reciprocal", "1 / x">;
+// Math-library functions: like exp, they do not fold (a constant computed
+// at compile time could round differently from the run-time library).
+def Model_SinOp : Model_UnaryOp<"sin", "sin(x)", "float", 0>;
+def Model_CosOp : Model_UnaryOp<"cos", "cos(x)", "float", 0>;
+def Model_TanOp : Model_UnaryOp<"tan", "tan(x)", "float", 0>;
+def Model_AsinOp : Model_UnaryOp<"asin", "asin(x)", "float", 0>;
+def Model_AcosOp : Model_UnaryOp<"acos", "acos(x)", "float", 0>;
+def Model_AtanOp : Model_UnaryOp<"atan", "atan(x)", "float", 0>;
+def Model_SinhOp : Model_UnaryOp<"sinh", "sinh(x)", "float", 0>;
+def Model_CoshOp : Model_UnaryOp<"cosh", "cosh(x)", "float", 0>;
+def Model_AsinhOp : Model_UnaryOp<"asinh", "asinh(x)", "float", 0>;
+def Model_AcoshOp : Model_UnaryOp<"acosh", "acosh(x)", "float", 0>;
+def Model_AtanhOp : Model_UnaryOp<"atanh", "atanh(x)", "float", 0>;
+def Model_SoftplusOp : Model_UnaryOp<"softplus",
+    "log(1 + exp(x)), computed as max(x, 0) + log1p(exp(-|x|))", "float", 0>;
+// Exact in every float format, so they fold.
+def Model_FloorOp : Model_UnaryOp<"floor", "floor(x)">;
+def Model_CeilOp : Model_UnaryOp<"ceil", "ceil(x)">;
+def Model_RoundOp : Model_UnaryOp<"round", "x rounded to nearest, ties to even">;
+def Model_SignOp : Model_UnaryOp<"sign", "-1, 0 or 1 (NaN stays NaN)", "numeric">;
 
-def Model_CastOp : Model_InferredOp<"cast"> {
+def Model_NotOp : Model_InferredOp<"not", [Model_SameShapeAsInput]> {
+  let summary = "Elementwise logical negation of an i1 tensor";
+  let description = [{
+    ```mlir
+    %r = model.not %m : tensor<4x?xi1>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+def Model_IsNaNOp : Model_InferredOp<"is_nan", [Model_SameShapeAsInput]> {
+  let summary = "Elementwise test for NaN (result i1)";
+  let description = [{
+    ```mlir
+    %r = model.is_nan %x : tensor<4xf32> -> tensor<4xi1>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Model_IsInfOp : Model_InferredOp<"is_inf", [Model_SameShapeAsInput]> {
+  let summary = "Elementwise test for infinities (result i1)";
+  let description = [{
+    True where the element is +inf (when `detect_positive`) or -inf (when
+    `detect_negative`).
+
+    ```mlir
+    %r = model.is_inf %x {detect_negative = false} : tensor<4xf32> -> tensor<4xi1>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input,
+                       DefaultValuedAttr<BoolAttr, "true">:$detect_positive,
+                       DefaultValuedAttr<BoolAttr, "true">:$detect_negative);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Model_CastOp : Model_InferredOp<"cast", [Model_SameShapeAsInput]> {
   let summary = "Elementwise conversion to another element type";
   let description = [{
     Converts every element to `to`: floats round to nearest, float to
@@ -130,7 +222,7 @@ def Model_CastOp : Model_InferredOp<"cast"> {
   let hasFolder = 1;
 }
 
-def Model_WhereOp : Model_InferredOp<"where"> {
+def Model_WhereOp : Model_InferredOp<"where", [Model_BroadcastingElementwise]> {
   let summary = "Elementwise select with broadcasting";
   let description = [{
     `cond ? lhs : rhs` elementwise; the three shapes broadcast together.
@@ -189,7 +281,7 @@ def Model_GemmOp : Model_InferredOp<"gemm"> {
 // Normalization and reductions
 //===----------------------------------------------------------------------===//
 
-def Model_SoftmaxOp : Model_InferredOp<"softmax"> {
+def Model_SoftmaxOp : Model_InferredOp<"softmax", [Model_SameShapeAsInput]> {
   let summary = "exp(x - max) / sum(exp(x - max)) along one axis";
   let description = [{
     ```mlir

@@ -534,6 +534,17 @@ FailureOr<float> NodeImporter::floatAttr(StringRef attrName, float dflt) {
   return attr->f();
 }
 
+FailureOr<std::string> NodeImporter::stringAttr(StringRef attrName,
+                                               StringRef dflt) {
+  const onnx::AttributeProto *attr = findAttr(attrName);
+  if (!attr)
+    return dflt.str();
+  if (attr->type() != onnx::AttributeProto::STRING)
+    return emitError() << "attribute '" << attrName
+                       << "' must be a STRING, got " << attrTypeName(*attr);
+  return attr->s();
+}
+
 FailureOr<OptionalInts> NodeImporter::intsAttr(StringRef attrName) {
   const onnx::AttributeProto *attr = findAttr(attrName);
   if (!attr)

@@ -28,6 +28,12 @@ namespace model = kiln::model;
 // Graph walk
 //===----------------------------------------------------------------------===//
 
+/// Every operator table; a row's op type may appear in several tables
+/// (disjoint opset ranges).
+static SmallVector<ArrayRef<OpSupport>> allOpTables() {
+  return {getComputeOpTable(), getShapeOpTable(), getActivationOpTable()};
+}
+
 namespace {
 
 class GraphImporter {
@@ -101,7 +107,7 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
 
   const OpSupport *match = nullptr;
   SmallVector<const OpSupport *> sameType;
-  for (ArrayRef<OpSupport> table : {getComputeOpTable(), getShapeOpTable()})
+  for (ArrayRef<OpSupport> table : allOpTables())
     for (const OpSupport &entry : table) {
       if (entry.opType != node.op_type())
         continue;
@@ -302,7 +308,7 @@ kiln::onnx_frontend::importOnnxFile(MLIRContext &context, StringRef path) {
 
 std::vector<SupportedOnnxOp> kiln::onnx_frontend::getSupportedOnnxOps() {
   std::vector<SupportedOnnxOp> ops;
-  for (ArrayRef<OpSupport> table : {getComputeOpTable(), getShapeOpTable()})
+  for (ArrayRef<OpSupport> table : allOpTables())
     for (const OpSupport &entry : table)
       ops.push_back({entry.opType.str(), entry.minOpset, entry.maxOpset});
   llvm::sort(ops, [](const SupportedOnnxOp &a, const SupportedOnnxOp &b) {

@@ -173,6 +173,8 @@ public:
   mlir::FailureOr<int64_t> intAttr(llvm::StringRef attrName,
                                    std::optional<int64_t> dflt = std::nullopt);
   mlir::FailureOr<float> floatAttr(llvm::StringRef attrName, float dflt);
+  mlir::FailureOr<std::string> stringAttr(llvm::StringRef attrName,
+                                          llvm::StringRef dflt);
   /// An INTS attribute, or nullopt when absent.
   mlir::FailureOr<OptionalInts> intsAttr(llvm::StringRef attrName);
 
@@ -281,6 +283,9 @@ struct OpSupport {
 llvm::ArrayRef<OpSupport> getComputeOpTable();
 /// Handlers of data-movement, shape and constant ops (OnnxShapeOps.cpp).
 llvm::ArrayRef<OpSupport> getShapeOpTable();
+/// Handlers of activations and other ops composed from elementwise model
+/// ops (OnnxActivationOps.cpp).
+llvm::ArrayRef<OpSupport> getActivationOpTable();
 
 /// The model.reshape target of ONNX's coercion of `type` to 2-D at `axis`
 /// (Flatten, and Softmax before opset 13): [prod(dims[:axis]),

@@ -82,6 +82,40 @@ static LogicalResult importCast(NodeImporter &n) {
                             {*x}, {n.named("to", TypeAttr::get(element))}));
 }
 
+/// Mod(fmod): fmod = 1 takes the dividend's sign and is required for
+/// floats; fmod = 0 takes the divisor's.
+static LogicalResult importMod(NodeImporter &n) {
+  if (failed(n.checkInputCount(2, 2)))
+    return failure();
+  FailureOr<int64_t> fmod = n.intAttr("fmod", 0);
+  FailureOr<Value> lhs = n.input(0), rhs = n.input(1);
+  if (failed(fmod) || failed(lhs) || failed(rhs))
+    return failure();
+  if (*fmod != 0 && *fmod != 1)
+    return n.emitError() << "fmod must be 0 or 1, got " << *fmod;
+  if (!*fmod && isa<FloatType>(getElementTypeOrSelf(*lhs)))
+    return n.emitError() << "fmod = 0 is not defined on floating-point inputs";
+  SmallVector<NamedAttribute> attrs;
+  if (*fmod)
+    attrs.push_back(n.named("fmod", UnitAttr::get(n.getContext())));
+  return n.setOutput(0, n.create<model::ModOp>({*lhs, *rhs}, attrs));
+}
+
+static LogicalResult importIsInf(NodeImporter &n) {
+  if (failed(n.checkInputCount(1, 1)))
+    return failure();
+  FailureOr<int64_t> positive = n.intAttr("detect_positive", 1);
+  FailureOr<int64_t> negative = n.intAttr("detect_negative", 1);
+  FailureOr<Value> x = n.input(0);
+  if (failed(positive) || failed(negative) || failed(x))
+    return failure();
+  MLIRContext *ctx = n.getContext();
+  return n.setOutput(
+      0, n.create<model::IsInfOp>(
+             {*x}, {n.named("detect_positive", BoolAttr::get(ctx, *positive)),
+                    n.named("detect_negative", BoolAttr::get(ctx, *negative))}));
+}
+
 static LogicalResult importWhere(NodeImporter &n) {
   if (failed(n.checkInputCount(3, 3)))
     return failure();
@@ -279,7 +313,33 @@ static LogicalResult importReduce(NodeImporter &n) {
 // (8 for Max/Min), and Cast took its `to` as a string before opset 6.
 static const OpSupport kComputeOps[] = {
     {"Abs", 6, kMaxKnownOpset, importUnary<model::AbsOp>},
+    {"Acos", 7, kMaxKnownOpset, importUnary<model::AcosOp>},
+    {"Acosh", 9, kMaxKnownOpset, importUnary<model::AcoshOp>},
     {"Add", 7, kMaxKnownOpset, importBinary<model::AddOp>},
+    {"And", 7, kMaxKnownOpset, importBinary<model::AndOp>},
+    {"Asin", 7, kMaxKnownOpset, importUnary<model::AsinOp>},
+    {"Asinh", 9, kMaxKnownOpset, importUnary<model::AsinhOp>},
+    {"Atan", 7, kMaxKnownOpset, importUnary<model::AtanOp>},
+    {"Atanh", 9, kMaxKnownOpset, importUnary<model::AtanhOp>},
+    {"Ceil", 6, kMaxKnownOpset, importUnary<model::CeilOp>},
+    {"Cos", 7, kMaxKnownOpset, importUnary<model::CosOp>},
+    {"Cosh", 9, kMaxKnownOpset, importUnary<model::CoshOp>},
+    {"Floor", 6, kMaxKnownOpset, importUnary<model::FloorOp>},
+    {"GreaterOrEqual", 12, kMaxKnownOpset,
+     importBinary<model::GreaterEqualOp>},
+    {"IsInf", 10, kMaxKnownOpset, importIsInf},
+    {"IsNaN", 9, kMaxKnownOpset, importUnary<model::IsNaNOp>},
+    {"LessOrEqual", 12, kMaxKnownOpset, importBinary<model::LessEqualOp>},
+    {"Mod", 10, kMaxKnownOpset, importMod},
+    {"Not", 1, kMaxKnownOpset, importUnary<model::NotOp>},
+    {"Or", 7, kMaxKnownOpset, importBinary<model::OrOp>},
+    {"Round", 11, kMaxKnownOpset, importUnary<model::RoundOp>},
+    {"Sign", 9, kMaxKnownOpset, importUnary<model::SignOp>},
+    {"Sin", 7, kMaxKnownOpset, importUnary<model::SinOp>},
+    {"Sinh", 9, kMaxKnownOpset, importUnary<model::SinhOp>},
+    {"Softplus", 1, kMaxKnownOpset, importUnary<model::SoftplusOp>},
+    {"Tan", 7, kMaxKnownOpset, importUnary<model::TanOp>},
+    {"Xor", 7, kMaxKnownOpset, importBinary<model::XorOp>},
     {"Cast", 6, kMaxKnownOpset, importCast},
     {"Div", 7, kMaxKnownOpset, importBinary<model::DivOp>},
     {"Equal", 7, kMaxKnownOpset, importBinary<model::EqualOp>},

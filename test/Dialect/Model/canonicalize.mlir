@@ -648,3 +648,45 @@ func.func @negative_squeeze_other_axes(%x: tensor<1x4xf32>) -> tensor<4x1xf32> {
   %1 = model.squeeze %0 {axes = array<i64: 0>} : (tensor<1x4x1xf32>) -> tensor<4x1xf32>
   return %1 : tensor<4x1xf32>
 }
+
+// -----
+
+/// Rounding and sign are exact, so they fold (ties of round go to even;
+/// sign keeps -0); the inclusive comparisons fold on ints and floats.
+// CHECK-LABEL: func @fold_rounding_sign_compare
+// CHECK-DAG: model.constant dense<[-2.000000e+00, 1.000000e+00, 2.000000e+00, -0.000000e+00]> : tensor<4xf32>
+// CHECK-DAG: model.constant dense<[-1.000000e+00, 2.000000e+00, 3.000000e+00, -0.000000e+00]> : tensor<4xf32>
+// CHECK-DAG: model.constant dense<[-2.000000e+00, 2.000000e+00, 2.000000e+00, -0.000000e+00]> : tensor<4xf32>
+// CHECK-DAG: model.constant dense<[-1.000000e+00, 1.000000e+00, 1.000000e+00, -0.000000e+00]> : tensor<4xf32>
+// CHECK-DAG: model.constant dense<[-1, 0, 1]> : tensor<3xi64>
+// CHECK-DAG: model.constant dense<[true, true, false]> : tensor<3xi1>
+// CHECK-DAG: model.constant dense<[false, true, true]> : tensor<3xi1>
+// CHECK-NOT: model.floor
+// CHECK-NOT: model.sign
+func.func @fold_rounding_sign_compare() -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<3xi64>, tensor<3xi1>, tensor<3xi1>) {
+  %f = model.constant dense<[-1.5, 1.5, 2.5, -0.0]> : tensor<4xf32>
+  %i = model.constant dense<[-7, 0, 9]> : tensor<3xi64>
+  %z = model.constant dense<0> : tensor<i64>
+  %floor = model.floor %f : tensor<4xf32>
+  %ceil = model.ceil %f : tensor<4xf32>
+  %round = model.round %f : tensor<4xf32>
+  %sign = model.sign %f : tensor<4xf32>
+  %isign = model.sign %i : tensor<3xi64>
+  %le = model.less_equal %i, %z : (tensor<3xi64>, tensor<i64>) -> tensor<3xi1>
+  %ge = model.greater_equal %i, %z : (tensor<3xi64>, tensor<i64>) -> tensor<3xi1>
+  return %floor, %ceil, %round, %sign, %isign, %le, %ge : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<3xi64>, tensor<3xi1>, tensor<3xi1>
+}
+
+// -----
+
+/// Math-library functions do not fold (the run-time library could round
+/// differently).
+// CHECK-LABEL: func @math_functions_do_not_fold
+// CHECK: model.sin
+// CHECK: model.softplus
+func.func @math_functions_do_not_fold() -> (tensor<2xf32>, tensor<2xf32>) {
+  %f = model.constant dense<[0.5, 1.0]> : tensor<2xf32>
+  %0 = model.sin %f : tensor<2xf32>
+  %1 = model.softplus %f : tensor<2xf32>
+  return %0, %1 : tensor<2xf32>, tensor<2xf32>
+}

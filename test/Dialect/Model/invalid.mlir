@@ -478,3 +478,44 @@ func.func @unknown_attr(%x: tensor<4xf32> {model.shape = 3 : i64}) {
 func.func @empty_dim_name(%x: tensor<?xf32> {model.dims = #model.dims<[""]>}) {
   return
 }
+
+// -----
+
+func.func @fmod_required_on_floats(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'model.mod' op on floats requires `fmod` (the remainder with the dividend's sign)}}
+  %0 = model.mod %a, %a : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @logic_on_floats(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+2 {{operands must be i1, got 'f32'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = model.and %a, %a : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @not_on_ints(%a: tensor<4xi32>) -> tensor<4xi32> {
+  // expected-error @+1 {{'model.not' op requires an i1 tensor, got 'i32'}}
+  %0 = model.not %a : tensor<4xi32>
+  return %0 : tensor<4xi32>
+}
+
+// -----
+
+func.func @is_nan_on_ints(%a: tensor<4xi32>) -> tensor<4xi1> {
+  // expected-error @+1 {{'model.is_nan' op requires a floating-point tensor, got 'i32'}}
+  %0 = model.is_nan %a : tensor<4xi32> -> tensor<4xi1>
+  return %0 : tensor<4xi1>
+}
+
+// -----
+
+func.func @floor_on_ints(%a: tensor<4xi32>) -> tensor<4xi32> {
+  // expected-error @+1 {{'model.floor' op requires a floating-point tensor, got 'i32'}}
+  %0 = model.floor %a : tensor<4xi32>
+  return %0 : tensor<4xi32>
+}
