@@ -126,6 +126,19 @@ static LogicalResult importPRelu(NodeImporter &n) {
     return failure();
   auto xType = cast<RankedTensorType>(x->getType());
   auto slopeType = cast<RankedTensorType>(slope->getType());
+  // Before opset 7 a 1-D slope of C values applies along the channel dim
+  // (dim 1): it becomes [C, 1, ...] for numpy broadcasting.
+  if (n.opset < 7 && slopeType.getRank() == 1 && xType.getRank() > 2 &&
+      slopeType.getDimSize(0) != 1) {
+    SmallVector<int64_t> axes;
+    for (int64_t i = 1; i < xType.getRank() - 1; ++i)
+      axes.push_back(i);
+    slope = n.create<model::UnsqueezeOp>({*slope},
+                                         {n.named("axes", n.i64Array(axes))});
+    if (failed(slope))
+      return failure();
+    slopeType = cast<RankedTensorType>(slope->getType());
+  }
   if (slopeType.getRank() > xType.getRank())
     return n.emitError() << "slope of shape " << formatShape(slopeType.getShape())
                          << " does not broadcast to the input's shape "
@@ -331,7 +344,8 @@ static LogicalResult importClip(NodeImporter &n) {
 
 // Sum and Mean of one or more inputs, broadcasting.
 template <bool IsMean> static LogicalResult importSumOrMean(NodeImporter &n) {
-  if (failed(n.checkInputCount(1, kUnbounded)))
+  if (failed(n.checkInputCount(1, kUnbounded)) ||
+      failed(n.checkEqualInputShapesBefore(8)))
     return failure();
   SmallVector<Value> inputs;
   for (int64_t i = 0; i < n.numInputs(); ++i) {
@@ -366,7 +380,7 @@ static const OpSupport kActivationOps[] = {
     {"LeakyRelu", 6, kMaxKnownOpset, importLeakyRelu},
     {"Mean", 6, kMaxKnownOpset, importSumOrMean<true>},
     {"Mish", 18, kMaxKnownOpset, importMish},
-    {"PRelu", 7, kMaxKnownOpset, importPRelu},
+    {"PRelu", 6, kMaxKnownOpset, importPRelu},
     {"Selu", 6, kMaxKnownOpset, importSelu},
     {"Shrink", 9, kMaxKnownOpset, importShrink},
     {"Softsign", 1, kMaxKnownOpset, importSoftsign},

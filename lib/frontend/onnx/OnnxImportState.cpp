@@ -534,6 +534,24 @@ FailureOr<float> NodeImporter::floatAttr(StringRef attrName, float dflt) {
   return attr->f();
 }
 
+LogicalResult NodeImporter::checkEqualInputShapesBefore(int64_t since) {
+  if (opset >= since)
+    return success();
+  std::optional<ArrayRef<int64_t>> first;
+  for (int64_t i = 0; i < numInputs(); ++i) {
+    FailureOr<RankedTensorType> type = inputType(i);
+    if (failed(type))
+      return failure();
+    if (!first)
+      first = type->getShape();
+    else if (*first != type->getShape())
+      return emitError() << "inputs must have one shape before opset " << since
+                         << ", got " << formatShape(*first) << " and "
+                         << formatShape(type->getShape());
+  }
+  return success();
+}
+
 FailureOr<std::string> NodeImporter::stringAttr(StringRef attrName,
                                                StringRef dflt) {
   const onnx::AttributeProto *attr = findAttr(attrName);

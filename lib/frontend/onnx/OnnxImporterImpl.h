@@ -145,6 +145,10 @@ public:
   bool hasInput(int64_t i) const;
   /// Checks that the node has between `min` and `max` input slots.
   mlir::LogicalResult checkInputCount(int64_t min, int64_t max);
+  /// Before `opset` (the version that introduced numpy broadcasting for
+  /// variadic ops such as Max, Min, Sum and Mean), checks that all inputs
+  /// have one shape.
+  mlir::LogicalResult checkEqualInputShapesBefore(int64_t opset);
   /// The SSA value of input `i` (materializing a constant if needed).
   mlir::FailureOr<mlir::Value> input(int64_t i);
   /// The type of input `i`, without materializing it.

@@ -17,6 +17,46 @@ namespace model = kiln::model;
 // Elementwise
 //===----------------------------------------------------------------------===//
 
+/// Before opset 7 the binary ops broadcast only with `broadcast` = 1, and
+/// then B's dims must match a contiguous run of A's starting at `axis`
+/// (default: A's trailing dims). Giving B trailing unit dims makes numpy
+/// broadcasting compute the same. `consumed_inputs` (opsets 1-5) was only
+/// an in-place hint.
+static FailureOr<Value> legacyBroadcastRhs(NodeImporter &n, Value lhs,
+                                           Value rhs) {
+  n.ignoreAttrs({"consumed_inputs"});
+  FailureOr<int64_t> broadcast = n.intAttr("broadcast", 0);
+  if (failed(broadcast))
+    return failure();
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  auto rhsType = cast<RankedTensorType>(rhs.getType());
+  int64_t lhsRank = lhsType.getRank(), rhsRank = rhsType.getRank();
+  if (!*broadcast) {
+    if (n.findAttr("axis"))
+      return n.emitError() << "attribute 'axis' requires broadcast = 1";
+    if (lhsType.getShape() != rhsType.getShape())
+      return n.emitError() << "without broadcast = 1 the operand shapes must "
+                              "be equal, got "
+                           << formatShape(lhsType.getShape()) << " and "
+                           << formatShape(rhsType.getShape());
+    return rhs;
+  }
+  FailureOr<int64_t> axis = n.intAttr("axis", lhsRank - rhsRank);
+  if (failed(axis))
+    return failure();
+  if (*axis < 0 || *axis > lhsRank - rhsRank)
+    return n.emitError() << "broadcast axis " << *axis << " does not fit "
+                         << "shape " << formatShape(rhsType.getShape())
+                         << " into " << formatShape(lhsType.getShape());
+  int64_t trailing = lhsRank - *axis - rhsRank;
+  if (trailing == 0)
+    return rhs;
+  SmallVector<int64_t> axes;
+  for (int64_t i = 0; i < trailing; ++i)
+    axes.push_back(rhsRank + i);
+  return n.create<model::UnsqueezeOp>({rhs}, {n.named("axes", n.i64Array(axes))});
+}
+
 /// Two-input broadcasting ops. Integer arithmetic on constants (exporters'
 /// shape arithmetic, e.g. batch * seq feeding a Reshape) folds in the
 /// dialect, so the result stays a known constant.
@@ -26,12 +66,57 @@ template <typename OpTy> static LogicalResult importBinary(NodeImporter &n) {
   FailureOr<Value> lhs = n.input(0), rhs = n.input(1);
   if (failed(lhs) || failed(rhs))
     return failure();
+  if (n.opset < 7)
+    rhs = legacyBroadcastRhs(n, *lhs, *rhs);
+  if (failed(rhs))
+    return failure();
   return n.setOutput(0, n.createOrFold<OpTy>({*lhs, *rhs}));
+}
+
+/// Pow: since opset 12 the exponent may have another element type than the
+/// base (the result has the base's). A float base takes the exponent
+/// converted to its type; an integer base is raised in f64, which is exact
+/// for every result below 2^53, and converted back (truncating, as
+/// integer-valued results need).
+static LogicalResult importPow(NodeImporter &n) {
+  if (failed(n.checkInputCount(2, 2)))
+    return failure();
+  FailureOr<Value> base = n.input(0), exponent = n.input(1);
+  if (failed(base) || failed(exponent))
+    return failure();
+  if (n.opset < 7)
+    exponent = legacyBroadcastRhs(n, *base, *exponent);
+  if (failed(exponent))
+    return failure();
+  Type baseElement = getElementTypeOrSelf(*base);
+  Type exponentElement = getElementTypeOrSelf(*exponent);
+  auto castTo = [&](Value v, Type to) -> FailureOr<Value> {
+    if (getElementTypeOrSelf(v) == to)
+      return v;
+    return n.create<model::CastOp>({v}, {n.named("to", TypeAttr::get(to))});
+  };
+  if (isa<FloatType>(baseElement)) {
+    FailureOr<Value> e = castTo(*exponent, baseElement);
+    if (failed(e))
+      return failure();
+    return n.setOutput(0, n.createOrFold<model::PowOp>({*base, *e}));
+  }
+  if (baseElement.isInteger(1) || exponentElement.isInteger(1))
+    return n.emitError() << "Pow is not defined on bool tensors";
+  Type f64 = Float64Type::get(n.getContext());
+  FailureOr<Value> b = castTo(*base, f64), e = castTo(*exponent, f64);
+  if (failed(b) || failed(e))
+    return failure();
+  FailureOr<Value> power = n.create<model::PowOp>({*b, *e});
+  if (failed(power))
+    return failure();
+  return n.setOutput(0, castTo(*power, baseElement));
 }
 
 /// Max and Min take one or more inputs: a left-to-right chain of binary ops.
 template <typename OpTy> static LogicalResult importVariadic(NodeImporter &n) {
-  if (failed(n.checkInputCount(1, kUnbounded)))
+  if (failed(n.checkInputCount(1, kUnbounded)) ||
+      failed(n.checkEqualInputShapesBefore(8)))
     return failure();
   if (n.numInputs() == 1)
     return n.forwardInput(0, 0);
@@ -177,6 +262,24 @@ static LogicalResult importGemm(NodeImporter &n) {
     return failure();
   if (!n.hasInput(2) && n.opset < 11)
     return n.emitError() << "input 2 (C) is required before opset 11";
+  // Before opset 7, C broadcasts to [M, N] only with broadcast = 1; from 7
+  // it always does (unidirectionally), which is what model.gemm does.
+  if (n.opset < 7) {
+    FailureOr<int64_t> broadcast = n.intAttr("broadcast", 0);
+    FailureOr<RankedTensorType> a = n.inputType(0), b = n.inputType(1),
+                                c = n.inputType(2);
+    if (failed(broadcast) || failed(a) || failed(b) || failed(c))
+      return failure();
+    if (!*broadcast && a->getRank() == 2 && b->getRank() == 2) {
+      int64_t m = a->getDimSize(*transA ? 1 : 0);
+      int64_t nDim = b->getDimSize(*transB ? 0 : 1);
+      if (c->getShape() != ArrayRef<int64_t>{m, nDim})
+        return n.emitError() << "without broadcast = 1, C must have the "
+                                "result's shape "
+                             << formatShape({m, nDim}) << ", got "
+                             << formatShape(c->getShape());
+    }
+  }
   SmallVector<Value> operands;
   for (int64_t i = 0; i < 3; ++i) {
     if (i == 2 && !n.hasInput(2))
@@ -308,15 +411,15 @@ static LogicalResult importReduce(NodeImporter &n) {
 //===----------------------------------------------------------------------===//
 
 // Lower bounds are where today's semantics start: opset 6 dropped the
-// `consumed_inputs` attribute of the unary ops, opset 7 replaced the
-// `broadcast`/`axis` attributes of the arithmetic ops with numpy broadcasting
-// (8 for Max/Min), and Cast took its `to` as a string before opset 6.
+// `consumed_inputs` attribute of the unary ops, and Cast took its `to` as a
+// string before opset 6. The binary ops' `broadcast`/`axis` attributes
+// (before 7) and Max/Min's equal-shape rule (before 8) are handled.
 static const OpSupport kComputeOps[] = {
     {"Abs", 6, kMaxKnownOpset, importUnary<model::AbsOp>},
     {"Acos", 7, kMaxKnownOpset, importUnary<model::AcosOp>},
     {"Acosh", 9, kMaxKnownOpset, importUnary<model::AcoshOp>},
-    {"Add", 7, kMaxKnownOpset, importBinary<model::AddOp>},
-    {"And", 7, kMaxKnownOpset, importBinary<model::AndOp>},
+    {"Add", 1, kMaxKnownOpset, importBinary<model::AddOp>},
+    {"And", 1, kMaxKnownOpset, importBinary<model::AndOp>},
     {"Asin", 7, kMaxKnownOpset, importUnary<model::AsinOp>},
     {"Asinh", 9, kMaxKnownOpset, importUnary<model::AsinhOp>},
     {"Atan", 7, kMaxKnownOpset, importUnary<model::AtanOp>},
@@ -332,29 +435,29 @@ static const OpSupport kComputeOps[] = {
     {"LessOrEqual", 12, kMaxKnownOpset, importBinary<model::LessEqualOp>},
     {"Mod", 10, kMaxKnownOpset, importMod},
     {"Not", 1, kMaxKnownOpset, importUnary<model::NotOp>},
-    {"Or", 7, kMaxKnownOpset, importBinary<model::OrOp>},
+    {"Or", 1, kMaxKnownOpset, importBinary<model::OrOp>},
     {"Round", 11, kMaxKnownOpset, importUnary<model::RoundOp>},
     {"Sign", 9, kMaxKnownOpset, importUnary<model::SignOp>},
     {"Sin", 7, kMaxKnownOpset, importUnary<model::SinOp>},
     {"Sinh", 9, kMaxKnownOpset, importUnary<model::SinhOp>},
     {"Softplus", 1, kMaxKnownOpset, importUnary<model::SoftplusOp>},
     {"Tan", 7, kMaxKnownOpset, importUnary<model::TanOp>},
-    {"Xor", 7, kMaxKnownOpset, importBinary<model::XorOp>},
+    {"Xor", 1, kMaxKnownOpset, importBinary<model::XorOp>},
     {"Cast", 6, kMaxKnownOpset, importCast},
-    {"Div", 7, kMaxKnownOpset, importBinary<model::DivOp>},
-    {"Equal", 7, kMaxKnownOpset, importBinary<model::EqualOp>},
+    {"Div", 1, kMaxKnownOpset, importBinary<model::DivOp>},
+    {"Equal", 1, kMaxKnownOpset, importBinary<model::EqualOp>},
     {"Erf", 9, kMaxKnownOpset, importUnary<model::ErfOp>},
     {"Exp", 6, kMaxKnownOpset, importUnary<model::ExpOp>},
-    {"Gemm", 7, kMaxKnownOpset, importGemm},
-    {"Greater", 7, kMaxKnownOpset, importBinary<model::GreaterOp>},
-    {"Less", 7, kMaxKnownOpset, importBinary<model::LessOp>},
+    {"Gemm", 1, kMaxKnownOpset, importGemm},
+    {"Greater", 1, kMaxKnownOpset, importBinary<model::GreaterOp>},
+    {"Less", 1, kMaxKnownOpset, importBinary<model::LessOp>},
     {"Log", 6, kMaxKnownOpset, importUnary<model::LogOp>},
     {"MatMul", 1, kMaxKnownOpset, importMatMul},
-    {"Max", 8, kMaxKnownOpset, importVariadic<model::MaxOp>},
-    {"Min", 8, kMaxKnownOpset, importVariadic<model::MinOp>},
-    {"Mul", 7, kMaxKnownOpset, importBinary<model::MulOp>},
+    {"Max", 6, kMaxKnownOpset, importVariadic<model::MaxOp>},
+    {"Min", 6, kMaxKnownOpset, importVariadic<model::MinOp>},
+    {"Mul", 1, kMaxKnownOpset, importBinary<model::MulOp>},
     {"Neg", 6, kMaxKnownOpset, importUnary<model::NegOp>},
-    {"Pow", 7, kMaxKnownOpset, importBinary<model::PowOp>},
+    {"Pow", 1, kMaxKnownOpset, importPow},
     {"Reciprocal", 6, kMaxKnownOpset, importUnary<model::ReciprocalOp>},
     {"ReduceMax", 1, kMaxKnownOpset, importReduce<model::ReduceMaxOp, 18>},
     {"ReduceMean", 1, kMaxKnownOpset, importReduce<model::ReduceMeanOp, 18>},
@@ -363,7 +466,7 @@ static const OpSupport kComputeOps[] = {
     {"Sigmoid", 6, kMaxKnownOpset, importUnary<model::SigmoidOp>},
     {"Softmax", 1, kMaxKnownOpset, importSoftmax},
     {"Sqrt", 6, kMaxKnownOpset, importUnary<model::SqrtOp>},
-    {"Sub", 7, kMaxKnownOpset, importBinary<model::SubOp>},
+    {"Sub", 1, kMaxKnownOpset, importBinary<model::SubOp>},
     {"Tanh", 6, kMaxKnownOpset, importUnary<model::TanhOp>},
     {"Where", 9, kMaxKnownOpset, importWhere},
 };
