@@ -36,6 +36,12 @@ mlir::LogicalResult broadcastShapes(llvm::ArrayRef<int64_t> lhs,
                                     llvm::ArrayRef<int64_t> rhs,
                                     llvm::SmallVectorImpl<int64_t> &result);
 
+/// Whether declared result types are compatible with inferred ones: the same
+/// element type and rank, each dim equal or left dynamic by inference (a
+/// frontend may know more than local inference). Every op's
+/// isCompatibleReturnTypes.
+bool isRefinementOf(mlir::TypeRange inferred, mlir::TypeRange declared);
+
 /// "[2, ?, 4]": a shape as diagnostics print it, `?` for dynamic dims.
 std::string formatShape(llvm::ArrayRef<int64_t> shape);
 

@@ -277,6 +277,31 @@ def Model_GemmOp : Model_InferredOp<"gemm"> {
   let assemblyFormat = "$a `,` $b (`,` $c^)? attr-dict `:` functional-type(operands, results)";
 }
 
+def Model_EinsumOp : Model_InferredOp<"einsum"> {
+  let summary = "Einstein summation over explicit index letters";
+  let description = [{
+    `equation` names every dim of every operand with a letter and lists the
+    result's letters after `->` (frontends expand ellipses and implicit
+    outputs). A letter repeated within one operand reads its diagonal; a
+    letter missing from the result is summed over. All dims with one letter
+    have one size (a dynamic one is checked at run time).
+
+    ```mlir
+    %r = model.einsum "bij,bjk->bik" %a, %b : (tensor<2x3x4xf32>, tensor<2x4x5xf32>) -> tensor<2x3x5xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<AnyRankedTensor>:$inputs, StrAttr:$equation);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$equation $inputs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The letters of each operand and of the result (valid after the
+    /// verifier).
+    llvm::SmallVector<llvm::StringRef> getInputTerms();
+    llvm::StringRef getOutputTerm();
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Normalization and reductions
 //===----------------------------------------------------------------------===//

@@ -291,6 +291,9 @@ llvm::ArrayRef<OpSupport> getShapeOpTable();
 /// ops (OnnxActivationOps.cpp).
 llvm::ArrayRef<OpSupport> getActivationOpTable();
 
+/// Einsum (OnnxEinsum.cpp): the equation made explicit for model.einsum.
+mlir::LogicalResult importEinsum(NodeImporter &n);
+
 /// The model.reshape target of ONNX's coercion of `type` to 2-D at `axis`
 /// (Flatten, and Softmax before opset 13): [prod(dims[:axis]),
 /// prod(dims[axis:])], a dynamic group as -1, or 0 (copy) when it is just

@@ -445,6 +445,7 @@ static const OpSupport kComputeOps[] = {
     {"Xor", 1, kMaxKnownOpset, importBinary<model::XorOp>},
     {"Cast", 6, kMaxKnownOpset, importCast},
     {"Div", 1, kMaxKnownOpset, importBinary<model::DivOp>},
+    {"Einsum", 12, kMaxKnownOpset, importEinsum},
     {"Equal", 1, kMaxKnownOpset, importBinary<model::EqualOp>},
     {"Erf", 9, kMaxKnownOpset, importUnary<model::ErfOp>},
     {"Exp", 6, kMaxKnownOpset, importUnary<model::ExpOp>},

@@ -519,3 +519,35 @@ func.func @floor_on_ints(%a: tensor<4xi32>) -> tensor<4xi32> {
   %0 = model.floor %a : tensor<4xi32>
   return %0 : tensor<4xi32>
 }
+
+// -----
+
+func.func @einsum_no_arrow(%a: tensor<3xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{equation 'i' has no '->' (frontends make the result's letters explicit)}}
+  %0 = model.einsum "i" %a : (tensor<3xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+func.func @einsum_sizes(%a: tensor<3xf32>, %b: tensor<4xf32>) -> tensor<f32> {
+  // expected-error @+1 {{letter 'i' has sizes 3 and 4}}
+  %0 = model.einsum "i,i->" %a, %b : (tensor<3xf32>, tensor<4xf32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+func.func @einsum_result_letter(%a: tensor<3xf32>) -> tensor<3x3xf32> {
+  // expected-error @+1 {{result letter 'i' is repeated}}
+  %0 = model.einsum "i->ii" %a : (tensor<3xf32>) -> tensor<3x3xf32>
+  return %0 : tensor<3x3xf32>
+}
+
+// -----
+
+func.func @einsum_rank(%a: tensor<3x3xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{term 'i' names 1 dims of an operand of rank 2}}
+  %0 = model.einsum "i->i" %a : (tensor<3x3xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
