@@ -103,6 +103,18 @@ void DimEquivalence::uniteBroadcast(
   unite(result, i, dynamic.front().first, dynamic.front().second);
 }
 
+void DimEquivalence::uniteKept(Value result, Value input,
+                               ArrayRef<int64_t> axes, bool keepDims) {
+  int64_t out = 0;
+  for (int64_t i = 0; i < rankOf(input); ++i) {
+    bool reduced = llvm::is_contained(axes, i);
+    if (!reduced)
+      unite(result, out, input, i);
+    if (!reduced || keepDims)
+      ++out;
+  }
+}
+
 void DimEquivalence::visit(Operation *op) {
   if (op->getNumResults() != 1)
     return;
@@ -158,20 +170,15 @@ void DimEquivalence::visit(Operation *op) {
           if (d == 0)
             unite(result, i, r.getInput(), i);
       })
-      .Case<ReduceSumOp, ReduceMeanOp, ReduceMaxOp>([&](auto reduce) {
-        Value input = reduce.getInput();
-        ArrayRef<int64_t> axes = reduce.getAxes();
-        bool keep = reduce.getKeepdims();
-        if (axes.empty())
-          return;
-        int64_t out = 0;
-        for (int64_t i = 0; i < rankOf(input); ++i) {
-          bool reduced = llvm::is_contained(axes, i);
-          if (!reduced)
-            unite(result, out, input, i);
-          if (!reduced || keep)
-            ++out;
-        }
+      .Case<ReduceSumOp, ReduceMeanOp, ReduceMaxOp, ReduceMinOp,
+            ReduceProdOp>([&](auto reduce) {
+        if (!reduce.getAxes().empty())
+          uniteKept(result, reduce.getInput(), reduce.getAxes(),
+                    reduce.getKeepdims());
+      })
+      .Case<ArgMaxOp, ArgMinOp>([&](auto reduce) {
+        uniteKept(result, reduce.getInput(), {(int64_t)reduce.getAxis()},
+                  reduce.getKeepdims());
       })
       .Case([&](UnsqueezeOp u) {
         int64_t in = 0;

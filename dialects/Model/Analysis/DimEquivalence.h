@@ -36,6 +36,9 @@ private:
   unsigned find(unsigned id) const;
   void unite(mlir::Value a, int64_t i, mlir::Value b, int64_t j);
   void visit(mlir::Operation *op);
+  /// The kept dims of a reduction of `input` over the non-empty `axes`.
+  void uniteKept(mlir::Value result, mlir::Value input,
+                 llvm::ArrayRef<int64_t> axes, bool keepDims);
   /// Result dim `i` of a broadcasting op whose aligned operand dims are
   /// `sources` (value, dim) pairs.
   void uniteBroadcast(mlir::Value result, int64_t i,

@@ -158,10 +158,9 @@ bool kiln::model::isRefinementOf(TypeRange inferred, TypeRange declared) {
     return isRefinementOf(l, r);                                               \
   }
 
-/// Checks that `axes` are distinct and within [0, rank).
-static LogicalResult checkAxes(std::optional<Location> loc,
-                               ArrayRef<int64_t> axes, int64_t rank,
-                               StringRef what) {
+LogicalResult kiln::model::checkAxes(std::optional<Location> loc,
+                                     ArrayRef<int64_t> axes, int64_t rank,
+                                     StringRef what) {
   llvm::SmallSet<int64_t, 8> seen;
   for (int64_t a : axes) {
     if (a < 0 || a >= rank)
@@ -506,39 +505,7 @@ LogicalResult SoftmaxOp::verify() {
   return success();
 }
 
-/// Shared inference of reductions.
-static LogicalResult inferReduce(std::optional<Location> loc, Value input,
-                                 ArrayRef<int64_t> axes, bool keepDims,
-                                 SmallVectorImpl<Type> &types) {
-  RankedTensorType type = rankedType(input);
-  if (failed(checkAxes(loc, axes, type.getRank(), "reduction")))
-    return failure();
-  SmallVector<int64_t> shape;
-  for (auto [i, d] : llvm::enumerate(type.getShape())) {
-    bool reduced = axes.empty() || llvm::is_contained(axes, (int64_t)i);
-    if (!reduced)
-      shape.push_back(d);
-    else if (keepDims)
-      shape.push_back(1);
-  }
-  types.push_back(type.clone(shape));
-  return success();
-}
-
-#define KILN_REDUCE(OP)                                                        \
-  LogicalResult OP::inferReturnTypes(MLIRContext *,                            \
-                                     std::optional<Location> loc,              \
-                                     Adaptor adaptor,                          \
-                                     SmallVectorImpl<Type> &types) {           \
-    return inferReduce(loc, adaptor.getInput(), adaptor.getAxes(),             \
-                       adaptor.getKeepdims(), types);                          \
-  }                                                                            \
-  KILN_REFINABLE(OP)
-
-KILN_REDUCE(ReduceSumOp)
-KILN_REDUCE(ReduceMeanOp)
-KILN_REDUCE(ReduceMaxOp)
-#undef KILN_REDUCE
+// The reductions are in ModelReductionOps.cpp.
 
 //===----------------------------------------------------------------------===//
 // Data movement

@@ -42,6 +42,12 @@ mlir::LogicalResult broadcastShapes(llvm::ArrayRef<int64_t> lhs,
 /// isCompatibleReturnTypes.
 bool isRefinementOf(mlir::TypeRange inferred, mlir::TypeRange declared);
 
+/// Checks that `axes` are distinct and within [0, rank); `what` names them in
+/// the error ("reduction axis 3 is out of range [0, 2)").
+mlir::LogicalResult checkAxes(std::optional<mlir::Location> loc,
+                              llvm::ArrayRef<int64_t> axes, int64_t rank,
+                              llvm::StringRef what);
+
 /// "[2, ?, 4]": a shape as diagnostics print it, `?` for dynamic dims.
 std::string formatShape(llvm::ArrayRef<int64_t> shape);
 

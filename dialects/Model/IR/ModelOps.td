@@ -319,26 +319,7 @@ def Model_SoftmaxOp : Model_InferredOp<"softmax", [Model_SameShapeAsInput]> {
   let hasVerifier = 1;
 }
 
-class Model_ReduceOp<string mnemonic, string math>
-    : Model_InferredOp<mnemonic> {
-  let summary = "Reduces by `" # math # "` over `axes`";
-  let description = [{
-    Reduces over the listed `axes` (non-negative, distinct); with `keepdims`
-    the reduced dims stay as size 1. An empty `axes` reduces every dim.
-
-    ```mlir
-    %m = model.}] # mnemonic # [{ %x {axes = array<i64: 1>, keepdims = true} : (tensor<4x8xf32>) -> tensor<4x1xf32>
-    ```
-  }];
-  let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$axes,
-                       DefaultValuedAttr<BoolAttr, "true">:$keepdims);
-  let results = (outs AnyRankedTensor:$result);
-  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
-}
-
-def Model_ReduceSumOp : Model_ReduceOp<"reduce_sum", "sum">;
-def Model_ReduceMeanOp : Model_ReduceOp<"reduce_mean", "mean">;
-def Model_ReduceMaxOp : Model_ReduceOp<"reduce_max", "max">;
+// The reductions are in ModelReductionOps.td.
 
 //===----------------------------------------------------------------------===//
 // Data movement
@@ -492,5 +473,7 @@ def Model_GatherOp : Model_InferredOp<"gather"> {
   let assemblyFormat = "$data `,` $indices attr-dict `:` functional-type(operands, results)";
   let hasFolder = 1;
 }
+
+include "dialects/Model/IR/ModelReductionOps.td"
 
 #endif // KILN_MODEL_OPS_TD

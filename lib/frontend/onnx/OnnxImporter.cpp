@@ -31,7 +31,9 @@ namespace model = kiln::model;
 /// Every operator table; a row's op type may appear in several tables
 /// (disjoint opset ranges).
 static SmallVector<ArrayRef<OpSupport>> allOpTables() {
-  return {getComputeOpTable(), getShapeOpTable(), getActivationOpTable()};
+  return {getComputeOpTable(),   getShapeOpTable(),
+          getActivationOpTable(), getReductionOpTable(),
+          getNormalizationOpTable()};
 }
 
 namespace {

@@ -4,7 +4,8 @@
 // name, known constants, declared types), the per-node view that op handlers
 // work through, and the operator table. OnnxImporter.cpp walks the graph,
 // OnnxImportState.cpp implements the state and the node view, and
-// OnnxOps.cpp and OnnxShapeOps.cpp hold the handlers.
+// OnnxOps.cpp, OnnxShapeOps.cpp, OnnxReductionOps.cpp and
+// OnnxNormalizationOps.cpp hold the handlers.
 //
 //===----------------------------------------------------------------------===//
 #ifndef KILN_LIB_FRONTEND_ONNX_ONNXIMPORTERIMPL_H
@@ -282,9 +283,13 @@ struct OpSupport {
   OpHandler handler;
 };
 
-/// Handlers of elementwise, contraction, normalization and reduction ops
-/// (OnnxOps.cpp).
+/// Handlers of elementwise and contraction ops (OnnxOps.cpp).
 llvm::ArrayRef<OpSupport> getComputeOpTable();
+/// Handlers of reductions, the softmax family, CumSum and TopK
+/// (OnnxReductionOps.cpp).
+llvm::ArrayRef<OpSupport> getReductionOpTable();
+/// Handlers of the normalizations (OnnxNormalizationOps.cpp).
+llvm::ArrayRef<OpSupport> getNormalizationOpTable();
 /// Handlers of data-movement, shape and constant ops (OnnxShapeOps.cpp).
 llvm::ArrayRef<OpSupport> getShapeOpTable();
 /// Handlers of activations and other ops composed from elementwise model

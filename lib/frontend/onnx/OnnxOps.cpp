@@ -1,4 +1,4 @@
-//===- OnnxOps.cpp - ONNX elementwise, contraction and reduction ops ------===//
+//===- OnnxOps.cpp - ONNX elementwise and contraction ops -----------------===//
 //
 // Handlers of the compute operators and their rows of the operator table.
 // Each handler validates the node (input count, attributes, which inputs must
@@ -304,109 +304,6 @@ static LogicalResult importGemm(NodeImporter &n) {
 }
 
 //===----------------------------------------------------------------------===//
-// Normalization and reductions
-//===----------------------------------------------------------------------===//
-
-/// Softmax since opset 13 normalizes along one axis (default -1). Before 13
-/// it coerced the input to 2-D at `axis` (default 1) and normalized each
-/// row:
-///   softmax_<13(x, axis) = reshape(softmax(flatten(x, axis), 1), shape(x))
-/// which is a softmax along `axis` itself when every later dim is 1.
-static LogicalResult importSoftmax(NodeImporter &n) {
-  if (failed(n.checkInputCount(1, 1)))
-    return failure();
-  FailureOr<RankedTensorType> type = n.inputType(0);
-  if (failed(type))
-    return failure();
-  FailureOr<int64_t> axis = n.intAttr("axis", n.opset >= 13 ? -1 : 1);
-  if (failed(axis))
-    return failure();
-  int64_t rank = type->getRank();
-  FailureOr<int64_t> normalized = n.normalizeAxis(*axis, rank);
-  if (failed(normalized))
-    return failure();
-  FailureOr<Value> x = n.input(0);
-  if (failed(x))
-    return failure();
-  bool rows = n.opset < 13 &&
-              llvm::any_of(type->getShape().drop_front(*normalized + 1),
-                           [](int64_t d) { return d != 1; });
-  if (!rows)
-    return n.setOutput(0, n.createOrFold<model::SoftmaxOp>(
-                              {*x}, {n.named("axis", n.i64(*normalized))}));
-
-  FailureOr<SmallVector<int64_t>> target =
-      flattenTarget(n, *type, *normalized);
-  if (failed(target))
-    return failure();
-  FailureOr<Value> flat = n.create<model::ReshapeOp>(
-      {*x}, {n.named("shape", n.i64Array(*target))});
-  if (failed(flat))
-    return failure();
-  FailureOr<Value> softmax =
-      n.create<model::SoftmaxOp>({*flat}, {n.named("axis", n.i64(1))});
-  if (failed(softmax))
-    return failure();
-  if (type->hasStaticShape())
-    return n.setOutput(0, n.createOrFold<model::ReshapeOp>(
-                              {*softmax},
-                              {n.named("shape", n.i64Array(type->getShape()))}));
-  // Symbolic dims: the original shape is read back at run time.
-  FailureOr<Value> shape = n.create<model::ShapeOp>({*x});
-  if (failed(shape))
-    return failure();
-  return n.setOutput(
-      0, n.createTyped<model::DynamicReshapeOp>(*type, {*softmax, *shape}));
-}
-
-/// ReduceSum/Mean/Max: `axes` is an attribute before `AxesInputSince` and an
-/// optional constant input from then on; no axes means all dims.
-template <typename OpTy, int64_t AxesInputSince>
-static LogicalResult importReduce(NodeImporter &n) {
-  bool axesAsInput = n.opset >= AxesInputSince;
-  if (failed(n.checkInputCount(1, axesAsInput ? 2 : 1)))
-    return failure();
-  FailureOr<RankedTensorType> type = n.inputType(0);
-  FailureOr<int64_t> keepDims = n.intAttr("keepdims", 1);
-  if (failed(type) || failed(keepDims))
-    return failure();
-  SmallVector<int64_t> axes;
-  if (axesAsInput) {
-    if (n.hasInput(1)) {
-      FailureOr<SmallVector<int64_t>> given = n.constantIntInput(1, "axes");
-      if (failed(given))
-        return failure();
-      axes = *given;
-    }
-    FailureOr<int64_t> noop = n.intAttr("noop_with_empty_axes", 0);
-    if (failed(noop))
-      return failure();
-    if (*noop && axes.empty())
-      return n.emitError() << "noop_with_empty_axes = 1 without axes (an "
-                              "identity) is not supported";
-  } else {
-    FailureOr<OptionalInts> given = n.intsAttr("axes");
-    if (failed(given))
-      return failure();
-    if (*given)
-      axes = **given;
-  }
-  FailureOr<SmallVector<int64_t>> normalized =
-      n.normalizeAxes(axes, type->getRank());
-  if (failed(normalized))
-    return failure();
-  llvm::sort(*normalized);
-  FailureOr<Value> x = n.input(0);
-  if (failed(x))
-    return failure();
-  return n.setOutput(
-      0, n.create<OpTy>(
-             {*x}, {n.named("axes", n.i64Array(*normalized)),
-                    n.named("keepdims",
-                            BoolAttr::get(n.getContext(), *keepDims != 0))}));
-}
-
-//===----------------------------------------------------------------------===//
 // Table
 //===----------------------------------------------------------------------===//
 
@@ -460,12 +357,8 @@ static const OpSupport kComputeOps[] = {
     {"Neg", 6, kMaxKnownOpset, importUnary<model::NegOp>},
     {"Pow", 1, kMaxKnownOpset, importPow},
     {"Reciprocal", 6, kMaxKnownOpset, importUnary<model::ReciprocalOp>},
-    {"ReduceMax", 1, kMaxKnownOpset, importReduce<model::ReduceMaxOp, 18>},
-    {"ReduceMean", 1, kMaxKnownOpset, importReduce<model::ReduceMeanOp, 18>},
-    {"ReduceSum", 1, kMaxKnownOpset, importReduce<model::ReduceSumOp, 13>},
     {"Relu", 6, kMaxKnownOpset, importUnary<model::ReluOp>},
     {"Sigmoid", 6, kMaxKnownOpset, importUnary<model::SigmoidOp>},
-    {"Softmax", 1, kMaxKnownOpset, importSoftmax},
     {"Sqrt", 6, kMaxKnownOpset, importUnary<model::SqrtOp>},
     {"Sub", 1, kMaxKnownOpset, importBinary<model::SubOp>},
     {"Tanh", 6, kMaxKnownOpset, importUnary<model::TanhOp>},

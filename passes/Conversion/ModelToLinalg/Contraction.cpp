@@ -1,4 +1,4 @@
-//===- Contraction.cpp - Matmul, reductions and softmax to linalg ---------===//
+//===- Contraction.cpp - Matmul, Gemm and softmax to linalg ---------------===//
 #include "passes/Conversion/ModelToLinalg/ModelToLinalg.h"
 
 #include "dialects/Model/Analysis/DimEquivalence.h"
@@ -82,19 +82,6 @@ Value dropStretchedDims(OpBuilder &b, Location loc, Value operand,
   auto type = cast<RankedTensorType>(operand.getType());
   return tensor::CollapseShapeOp::create(
       b, loc, operand, unitDimGroups(type.getRank(), positions));
-}
-
-/// Converts `value` elementwise to `element` (f32 accumulators back to f16 or
-/// bf16 results).
-Value convertElements(OpBuilder &b, Location loc, Value value, Type element) {
-  auto type = cast<RankedTensorType>(value.getType());
-  if (type.getElementType() == element)
-    return value;
-  return buildElementwise(
-      b, loc, type.clone(element), value,
-      [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
-        return convertScalar(nb, nloc, args[0], element);
-      });
 }
 
 /// Makes the contracted dims `lhsDim` of `lhs` and `rhsDim` of `rhs` agree
@@ -359,128 +346,6 @@ struct GemmPattern : CheckedPattern<GemmOp> {
   }
 };
 
-/// Reduces `input` over `axes` (sorted, non-empty) into a tensor without the
-/// reduced dims, starting from `identity` and combining with `combine`. The
-/// result has the identity's element type; input elements are converted to it
-/// first (16-bit floats accumulate in f32).
-Value buildReduction(OpBuilder &b, Location loc, Value input,
-                     ArrayRef<int64_t> axes, Value identity,
-                     ScalarBuilder combine) {
-  auto type = cast<RankedTensorType>(input.getType());
-  Type acc = identity.getType();
-  SmallVector<int64_t> shape;
-  SmallVector<Value> sizes;
-  SmallVector<AffineExpr> outExprs;
-  SmallVector<utils::IteratorType> iterators;
-  for (int64_t i = 0; i < type.getRank(); ++i) {
-    if (llvm::is_contained(axes, i)) {
-      iterators.push_back(utils::IteratorType::reduction);
-      continue;
-    }
-    iterators.push_back(utils::IteratorType::parallel);
-    shape.push_back(type.getDimSize(i));
-    outExprs.push_back(b.getAffineDimExpr(i));
-    if (type.isDynamicDim(i))
-      sizes.push_back(tensor::DimOp::create(b, loc, input, i));
-  }
-  auto resultType = RankedTensorType::get(shape, acc);
-  Value init = buildFilled(b, loc, resultType, sizes, identity);
-  SmallVector<AffineMap> maps = {
-      b.getMultiDimIdentityMap(type.getRank()),
-      AffineMap::get(type.getRank(), 0, outExprs, b.getContext())};
-  auto generic = linalg::GenericOp::create(
-      b, loc, resultType, input, init, maps, iterators,
-      [&](OpBuilder &nb, Location nloc, ValueRange args) {
-        Value element = convertScalar(nb, nloc, args[0], acc);
-        linalg::YieldOp::create(nb, nloc,
-                                combine(nb, nloc, {element, args[1]}));
-      });
-  return generic.getResult(0);
-}
-
-Value combineSum(OpBuilder &b, Location loc, ValueRange a) {
-  return isa<FloatType>(a[0].getType())
-             ? (Value)arith::AddFOp::create(b, loc, a[0], a[1])
-             : arith::AddIOp::create(b, loc, a[0], a[1]);
-}
-Value combineMax(OpBuilder &b, Location loc, ValueRange a) {
-  return isa<FloatType>(a[0].getType())
-             ? (Value)arith::MaximumFOp::create(b, loc, a[0], a[1])
-             : arith::MaxSIOp::create(b, loc, a[0], a[1]);
-}
-/// The identity of max: -inf for floats, the smallest integer otherwise.
-Value lowestOf(OpBuilder &b, Location loc, Type type) {
-  if (auto f = dyn_cast<FloatType>(type))
-    return arith::ConstantOp::create(
-        b, loc, type,
-        b.getFloatAttr(type, APFloat::getInf(f.getFloatSemantics(), true)));
-  return arith::ConstantOp::create(
-      b, loc, type,
-      b.getIntegerAttr(type, APInt::getSignedMinValue(
-                                 type.getIntOrFloatBitWidth())));
-}
-
-/// sum / count for ReduceMean, in the accumulator type `acc`.
-Value divideByCount(OpBuilder &b, Location loc, Value sum, Value input,
-                    ArrayRef<int64_t> axes) {
-  Type acc = cast<RankedTensorType>(sum.getType()).getElementType();
-  Value count = arith::ConstantIndexOp::create(b, loc, 1);
-  for (int64_t axis : axes)
-    count = arith::MulIOp::create(b, loc, count, dimValue(b, loc, input, axis));
-  Value countInt = arith::IndexCastOp::create(b, loc, b.getI64Type(), count);
-  Value divisor = isa<FloatType>(acc)
-                      ? (Value)arith::SIToFPOp::create(b, loc, acc, countInt)
-                      : convertScalar(b, loc, countInt, acc);
-  return buildElementwise(
-      b, loc, cast<RankedTensorType>(sum.getType()), sum,
-      [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
-        if (isa<FloatType>(acc))
-          return arith::DivFOp::create(nb, nloc, args[0], divisor);
-        return arith::DivSIOp::create(nb, nloc, args[0], divisor);
-      });
-}
-
-template <typename OpTy>
-struct ReducePattern : OpConversionPattern<OpTy> {
-  using OpConversionPattern<OpTy>::OpConversionPattern;
-  LogicalResult
-  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    Value input = adaptor.getInput();
-    auto inputType = cast<RankedTensorType>(input.getType());
-    Type element = inputType.getElementType();
-    SmallVector<int64_t> axes(op.getAxes());
-    if (axes.empty())
-      axes = llvm::to_vector(llvm::seq<int64_t>(0, inputType.getRank()));
-    llvm::sort(axes);
-
-    constexpr bool isMax = std::is_same_v<OpTy, ReduceMaxOp>;
-    constexpr bool isMean = std::is_same_v<OpTy, ReduceMeanOp>;
-    // max is exact in any type. Sums of 16-bit floats accumulate in f32; a
-    // mean of narrow integers sums in i64, so that the sum cannot wrap before
-    // the division brings it back into range.
-    Type acc = element;
-    if (!isMax)
-      acc = accumulatorType(element);
-    if (isMean && isa<IntegerType>(element))
-      acc = rewriter.getI64Type();
-    Value identity = isMax ? lowestOf(rewriter, loc, acc)
-                           : zeroOf(rewriter, loc, acc);
-    Value reduced = buildReduction(rewriter, loc, input, axes, identity,
-                                   isMax ? combineMax : combineSum);
-    if (isMean)
-      reduced = divideByCount(rewriter, loc, reduced, input, axes);
-    reduced = convertElements(rewriter, loc, reduced, element);
-    if (op.getKeepdims())
-      reduced = tensor::ExpandShapeOp::create(
-          rewriter, loc, op.getType(), reduced,
-          unitDimGroups(inputType.getRank(), axes));
-    rewriter.replaceOp(op, reduced);
-    return success();
-  }
-};
-
 // softmax is linalg.softmax; the target pipeline decomposes it (max, exp of
 // the difference, sum, divide) through its AggregatedOpInterface. 16-bit
 // floats compute in f32, so that the sum of exponentials keeps its precision.
@@ -514,7 +379,5 @@ struct SoftmaxPattern : OpConversionPattern<SoftmaxOp> {
 void kiln::model_to_linalg::populateContractionPatterns(
     RewritePatternSet &patterns, const DimFacts *facts) {
   patterns.add<MatMulPattern, GemmPattern>(patterns.getContext(), facts);
-  patterns.add<ReducePattern<ReduceSumOp>, ReducePattern<ReduceMeanOp>,
-               ReducePattern<ReduceMaxOp>, SoftmaxPattern>(
-      patterns.getContext());
+  patterns.add<SoftmaxPattern>(patterns.getContext());
 }

@@ -66,6 +66,17 @@ Value convertScalar(OpBuilder &b, Location loc, Value x, Type to) {
   return arith::TruncFOp::create(b, loc, to, wide);
 }
 
+Value convertElements(OpBuilder &b, Location loc, Value value, Type element) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getElementType() == element)
+    return value;
+  return buildElementwise(
+      b, loc, type.clone(element), value,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
+        return convertScalar(nb, nloc, args[0], element);
+      });
+}
+
 SmallVector<ReassociationIndices> unitDimGroups(int64_t largeRank,
                                                 ArrayRef<int64_t> unitDims) {
   SmallVector<ReassociationIndices> groups;
@@ -188,6 +199,7 @@ void kiln::populateModelToLinalgPatterns(RewritePatternSet &patterns,
   model_to_linalg::populateContractionPatterns(patterns, facts);
   model_to_linalg::populateDataMovementPatterns(patterns, facts);
   model_to_linalg::populateEinsumPatterns(patterns, facts);
+  model_to_linalg::populateReductionPatterns(patterns, facts);
 }
 
 namespace {

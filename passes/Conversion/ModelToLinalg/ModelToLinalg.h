@@ -32,6 +32,10 @@ void populateDataMovementPatterns(mlir::RewritePatternSet &patterns,
                                   const DimFacts *facts);
 void populateEinsumPatterns(mlir::RewritePatternSet &patterns,
                             const DimFacts *facts);
+void populateReductionPatterns(mlir::RewritePatternSet &patterns,
+                               const DimFacts *facts);
+void populateScanPatterns(mlir::RewritePatternSet &patterns,
+                          const DimFacts *facts);
 
 /// A conversion pattern that knows which dims are proven equal.
 template <typename OpTy>
@@ -77,6 +81,11 @@ mlir::Type accumulatorType(mlir::Type element);
 /// truncates toward zero, to bool compares with 0, f16 <-> bf16 through f32).
 mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                           mlir::Type to);
+
+/// Converts `value` elementwise to `element` (f32 accumulators back to f16 or
+/// bf16 results); `value` itself when it already has that element type.
+mlir::Value convertElements(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::Value value, mlir::Type element);
 
 /// Groups the dims of the larger-rank side of a unit-dim insertion or removal
 /// (the reassociation of the expand_shape / collapse_shape between them): each
