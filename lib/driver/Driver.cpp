@@ -61,8 +61,8 @@ void kiln::driver::printOnnxSupport(llvm::raw_ostream &os) {
         "op type and the opset.\n\n"
         "Element types:\n"
      << llvm::join(kiln::onnx_frontend::getSupportedOnnxElementTypes(), ", ")
-     << ".\nAny other element type (the unsigned integers among them) is "
-        "rejected with an\nerror naming the value.\n\n"
+     << ".\nAny other element type (strings, float8, 4-bit and complex types) "
+        "is rejected\nwith an error naming the value.\n\n"
         "| operator | opsets |\n|---|---|\n";
   for (const auto &op : kiln::onnx_frontend::getSupportedOnnxOps())
     os << "| " << op.opType << " | " << op.minOpset << "-" << op.maxOpset

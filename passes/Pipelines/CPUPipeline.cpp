@@ -21,6 +21,8 @@ using namespace mlir;
 
 void kiln::buildModelToLinalgPipeline(
     OpPassManager &pm, const ModelToLinalgPipelineOptions &options) {
+  // Targets compute on signless integers; the signature was read before.
+  pm.addNestedPass<func::FuncOp>(model::createSignlessIntegers());
   // Reshapes whose targets copy proven-equal dims keep those dims' identity,
   // which fusion and the run-time check elimination rely on.
   pm.addNestedPass<func::FuncOp>(model::createResolveDynamicReshapes());

@@ -262,6 +262,7 @@ KILN_BINARY(PowOp, false, Float)
 KILN_BINARY(MaxOp, false, Numeric)
 KILN_BINARY(MinOp, false, Numeric)
 KILN_BINARY(ModOp, false, Numeric)
+KILN_BINARY(BitShiftOp, false, Numeric)
 KILN_BINARY(EqualOp, true, Numeric)
 KILN_BINARY(LessOp, true, Numeric)
 KILN_BINARY(GreaterOp, true, Numeric)
@@ -271,6 +272,13 @@ KILN_BINARY(AndOp, false, Bool)
 KILN_BINARY(OrOp, false, Bool)
 KILN_BINARY(XorOp, false, Bool)
 #undef KILN_BINARY
+
+LogicalResult BitShiftOp::verify() {
+  Type element = getLhs().getType().getElementType();
+  if (!isa<IntegerType>(element) || element.isInteger(1))
+    return emitOpError("requires integer operands, got ") << element;
+  return success();
+}
 
 LogicalResult ModOp::verify() {
   Type element = getLhs().getType().getElementType();

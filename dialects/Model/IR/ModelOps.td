@@ -91,6 +91,25 @@ def Model_AndOp : Model_BinaryOp<"and", "lhs and rhs (i1)", [Commutative]>;
 def Model_OrOp : Model_BinaryOp<"or", "lhs or rhs (i1)", [Commutative]>;
 def Model_XorOp : Model_BinaryOp<"xor", "lhs xor rhs (i1)", [Commutative]>;
 
+def Model_BitShiftOp : Model_InferredOp<"bit_shift",
+    [Model_BroadcastingElementwise]> {
+  let summary = "Elementwise shift of the bits of integers, with broadcasting";
+  let description = [{
+    Shifts `lhs` left, or with `right` logically right (zeros shift in: ONNX
+    defines BitShift on unsigned integers), by `rhs` bits; a shift by the
+    width or more (or by a negative amount) gives 0.
+
+    ```mlir
+    %r = model.bit_shift %x, %n {right} : (tensor<4xi8>, tensor<4xi8>) -> tensor<4xi8>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs,
+                       UnitAttr:$right);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 def Model_ModOp : Model_InferredOp<"mod", [Model_BroadcastingElementwise]> {
   let summary = "Elementwise remainder with broadcasting";
   let description = [{

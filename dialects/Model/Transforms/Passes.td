@@ -20,4 +20,19 @@ def ResolveDynamicReshapes : Pass<"kiln-resolve-dynamic-reshapes"> {
   }];
 }
 
+def SignlessIntegers : Pass<"kiln-signless-integers", "mlir::func::FuncOp"> {
+  let summary = "Retype unsigned integer tensors to signless ones, keeping "
+                "every op's unsigned result";
+  let description = [{
+    The model dialect carries a model's unsigned element types (so that a
+    package's signature says u8), but targets compute on signless integers.
+    Ops whose bits do not depend on signedness are only retyped; ops that
+    order or divide compute on zero-extended values (or, for 64 bits and
+    order-based ops, with the sign bit flipped) and narrow back; casts from
+    and to unsigned types go through the exact value. Any other op with an
+    unsigned operand is an error naming it.
+  }];
+  let dependentDialects = ["kiln::model::ModelDialect"];
+}
+
 #endif // KILN_MODEL_TRANSFORMS_PASSES_TD

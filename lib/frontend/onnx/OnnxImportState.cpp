@@ -59,14 +59,11 @@ ImportState::ImportState(MLIRContext &context, StringRef path)
       fileLoc(FileLineColLoc::get(&context, path, 0, 0)) {}
 
 /// The element type of an ONNX data type, null when kiln does not import it.
-/// Unsigned integers (UINT8 included) are rejected here, where the error
-/// names the value or node, rather than deep in the lowering: kiln's integer
-/// arithmetic, comparisons and casts are signed.
+/// Unsigned integers stay unsigned in the model dialect (the package's
+/// signature says u8); kiln-signless-integers gives the lowering signless
+/// ones.
 static Type convertOnnxElementType(MLIRContext *context, int32_t dataType) {
-  Type element = elementTypeOf(context, io::dtypeFromOnnx(dataType));
-  if (!element || element.isUnsignedInteger())
-    return nullptr;
-  return element;
+  return elementTypeOf(context, io::dtypeFromOnnx(dataType));
 }
 
 Type ImportState::convertElementType(int32_t dataType) {

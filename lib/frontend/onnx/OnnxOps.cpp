@@ -186,6 +186,26 @@ static LogicalResult importMod(NodeImporter &n) {
   return n.setOutput(0, n.create<model::ModOp>({*lhs, *rhs}, attrs));
 }
 
+/// BitShift(direction): ONNX defines it on unsigned integers only.
+static LogicalResult importBitShift(NodeImporter &n) {
+  if (failed(n.checkInputCount(2, 2)))
+    return failure();
+  FailureOr<std::string> direction = n.stringAttr("direction", "");
+  FailureOr<Value> lhs = n.input(0), rhs = n.input(1);
+  if (failed(direction) || failed(lhs) || failed(rhs))
+    return failure();
+  if (*direction != "LEFT" && *direction != "RIGHT")
+    return n.emitError() << "direction must be 'LEFT' or 'RIGHT', got '"
+                         << *direction << "'";
+  if (!getElementTypeOrSelf(*lhs).isUnsignedInteger())
+    return n.emitError() << "inputs must be unsigned integers, got "
+                         << getElementTypeOrSelf(*lhs);
+  SmallVector<NamedAttribute> attrs;
+  if (*direction == "RIGHT")
+    attrs.push_back(n.named("right", UnitAttr::get(n.getContext())));
+  return n.setOutput(0, n.create<model::BitShiftOp>({*lhs, *rhs}, attrs));
+}
+
 static LogicalResult importIsInf(NodeImporter &n) {
   if (failed(n.checkInputCount(1, 1)))
     return failure();
@@ -321,6 +341,7 @@ static const OpSupport kComputeOps[] = {
     {"Asinh", 9, kMaxKnownOpset, importUnary<model::AsinhOp>},
     {"Atan", 7, kMaxKnownOpset, importUnary<model::AtanOp>},
     {"Atanh", 9, kMaxKnownOpset, importUnary<model::AtanhOp>},
+    {"BitShift", 11, kMaxKnownOpset, importBitShift},
     {"Ceil", 6, kMaxKnownOpset, importUnary<model::CeilOp>},
     {"Cos", 7, kMaxKnownOpset, importUnary<model::CosOp>},
     {"Cosh", 9, kMaxKnownOpset, importUnary<model::CoshOp>},

@@ -78,6 +78,19 @@ Value scalarOf(DivOp, OpBuilder &b, Location loc, ValueRange a) {
                                  constantLike(b, loc, a[0], 0), q);
 }
 
+/// LLVM's shifts are poison from the width on; ONNX's shift the bits out.
+Value scalarOf(BitShiftOp op, OpBuilder &b, Location loc, ValueRange a) {
+  unsigned width = a[0].getType().getIntOrFloatBitWidth();
+  Value zero = constantLike(b, loc, a[0], 0);
+  Value inRange = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                        a[1], constantLike(b, loc, a[1], width));
+  Value amount = arith::SelectOp::create(b, loc, inRange, a[1], zero);
+  Value shifted =
+      op.getRight() ? (Value)arith::ShRUIOp::create(b, loc, a[0], amount)
+                    : arith::ShLIOp::create(b, loc, a[0], amount);
+  return arith::SelectOp::create(b, loc, inRange, shifted, zero);
+}
+
 /// fmod: the remainder has the dividend's sign (arith.remf / remsi); else
 /// the divisor's (Python's %): a nonzero remainder of the other sign is
 /// moved by one divisor.
@@ -348,6 +361,7 @@ static void addElementwise(RewritePatternSet &patterns, const DimFacts *facts) {
 void kiln::model_to_linalg::populateElementwisePatterns(
     RewritePatternSet &patterns, const DimFacts *facts) {
   addElementwise<AddOp, SubOp, MulOp, DivOp, PowOp, MaxOp, MinOp, ModOp,
+                 BitShiftOp,
                  EqualOp, LessOp, GreaterOp, LessEqualOp, GreaterEqualOp,
                  AndOp, OrOp, XorOp, WhereOp>(patterns, facts);
   addElementwise<ReluOp, NegOp, AbsOp, SigmoidOp, TanhOp, ErfOp, ExpOp, LogOp,
