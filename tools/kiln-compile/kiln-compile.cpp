@@ -6,6 +6,7 @@
 // behind on failure.
 #include "kiln/InitAll.h"
 #include "lib/driver/Driver.h"
+#include "lib/frontend/onnx/OnnxImporter.h"
 #include "lib/target/cpu/CPUTarget.h"
 
 #include "mlir/IR/AsmState.h"
@@ -34,6 +35,12 @@ cl::opt<bool> listOnnxOps("list-onnx-ops",
                           cl::desc("Print the ONNX operators and opsets kiln imports "
                                    "as a Markdown table (docs/onnx-support.md), then exit"),
                           cl::cat(category));
+cl::opt<bool> opStats(
+    "op-stats",
+    cl::desc("Print the operators, opsets and element types an ONNX model "
+             "uses, each marked supported or not, without compiling; exits 1 "
+             "when something is unsupported"),
+    cl::cat(category));
 cl::opt<std::string> targetName("target", cl::desc("Target: cpu (cuda arrives with the GPU backend)"),
                                 cl::init("cpu"), cl::cat(category));
 cl::opt<std::string> cpuName("cpu", cl::desc("CPU to generate code for: host (default) or an LLVM CPU name such as x86-64-v3"),
@@ -175,7 +182,12 @@ int main(int argc, char **argv) {
     kiln::driver::printOnnxSupport(llvm::outs());
     return 0;
   }
-  if (inputPath.empty() || outputPath.empty()) {
+  if (opStats && inputPath.empty()) {
+    llvm::errs() << "kiln-compile: error: --op-stats needs an input model; "
+                    "see --help\n";
+    return 1;
+  }
+  if (inputPath.empty() || (outputPath.empty() && !opStats)) {
     llvm::errs() << "kiln-compile: error: " 
                  << (inputPath.empty() ? "no input model given"
                                        : "no output file given (-o)")
@@ -192,6 +204,11 @@ int main(int argc, char **argv) {
     printDiagnostic(diag);
     return success();
   });
+  if (opStats) {
+    FailureOr<bool> allSupported =
+        kiln::onnx_frontend::printOnnxOpStats(context, inputPath, llvm::outs());
+    return succeeded(allSupported) && *allSupported ? 0 : 1;
+  }
   if (failed(run(context)))
     return 1;
   return 0;

@@ -24,6 +24,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "mlir/Support/LLVM.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <cstdint>
 #include <string>
@@ -54,6 +55,15 @@ std::vector<SupportedOnnxOp> getSupportedOnnxOps();
 /// The ONNX element types (TensorProto data type names, "FLOAT", ...) the
 /// importer accepts, in the enum's order. Feeds the docs too.
 std::vector<std::string> getSupportedOnnxElementTypes();
+
+/// Prints the operators (per domain and op type: opset, node count, input
+/// element types where declared) and element types an ONNX model uses, each
+/// marked supported or not by the operator table, without importing it.
+/// Returns whether everything is supported; fails (with a diagnostic) when
+/// the file cannot be read.
+mlir::FailureOr<bool> printOnnxOpStats(mlir::MLIRContext &context,
+                                       llvm::StringRef path,
+                                       llvm::raw_ostream &os);
 
 } // namespace kiln::onnx_frontend
 
