@@ -1,6 +1,7 @@
-//===- OnnxNormalizationOps.cpp - ONNX normalization operators ------------===//
+//===- OnnxNormalizationOps.cpp - ONNX normalizations and losses ----------===//
 //
-// Handlers of the normalizations and their rows of the operator table.
+// Handlers of the normalizations and the two classification losses, and
+// their rows of the operator table.
 // LayerNormalization is model.layer_norm, whole. The others are composed:
 //   BatchNormalization (inference) = (x - mean) * (scale / sqrt(var + eps)) + B
 //   InstanceNormalization = layer_norm(x, axis 2) * scale[C] + B[C]
@@ -10,7 +11,10 @@
 //   LpNormalization       = x / sum(|x|) (p = 1) or x / sqrt(sum(x^2)) (p = 2)
 //   MeanVarianceNormalization = (x - mean) / (sqrt(var) + 1e-9)
 // where per-channel parameters [C] broadcast as [C, 1, ..., 1] against
-// [N, C, D1, ...].
+// [N, C, D1, ...]. The losses pick each position's class by a one-hot mask
+// over the (static) classes:
+//   NegativeLogLikelihoodLoss = -input[n, target[n, d], d] * weight[target]
+//   SoftmaxCrossEntropyLoss   = NLL(log_softmax(scores, 1), labels, weights)
 //
 //===----------------------------------------------------------------------===//
 #include "lib/frontend/onnx/OnnxReductionOps.h"
@@ -346,6 +350,178 @@ static LogicalResult importMeanVarianceNormalization(NodeImporter &n) {
 }
 
 //===----------------------------------------------------------------------===//
+// NegativeLogLikelihoodLoss, SoftmaxCrossEntropyLoss
+//===----------------------------------------------------------------------===//
+
+/// The node's `reduction` (none, sum or mean; mean by default).
+static FailureOr<std::string> reductionAttr(NodeImporter &n) {
+  const onnx::AttributeProto *attr = n.findAttr("reduction");
+  if (!attr)
+    return std::string("mean");
+  if (attr->type() != onnx::AttributeProto::STRING)
+    return n.emitError() << "attribute 'reduction' must be a STRING";
+  if (attr->s() != "none" && attr->s() != "sum" && attr->s() != "mean")
+    return n.emitError() << "reduction '" << attr->s()
+                         << "' is not one of none, sum, mean";
+  return attr->s();
+}
+
+/// NLL of log-probabilities `input` [N, C, D...] at `target` [N, D...]:
+///   mask[n, c, d] = target[n, d] == c
+///   w[n, d] = target[n, d] == ignore_index ? 0 : sum_c(mask * weight[c])
+///                                                (1 without weights)
+///   loss[n, d] = -sum_c(mask * input) * w[n, d]
+/// then none: loss, sum: sum(loss), mean: sum(loss) / sum(w). A target
+/// outside [0, C) (other than ignore_index) selects no class: its loss and
+/// weight are 0.
+static FailureOr<Value> buildNLL(NodeImporter &n, Value input, Value target,
+                                 Value weight, StringRef reduction,
+                                 std::optional<int64_t> ignoreIndex) {
+  auto type = cast<RankedTensorType>(input.getType());
+  auto targetType = cast<RankedTensorType>(target.getType());
+  Type element = type.getElementType();
+  Type index = targetType.getElementType();
+  int64_t rank = type.getRank();
+  if (rank < 2)
+    return n.emitError() << "input must have rank >= 2 ([N, C, ...]), got "
+                         << formatShape(type.getShape());
+  SmallVector<int64_t> expected(type.getShape());
+  expected.erase(expected.begin() + 1);
+  bool shapesAgree = targetType.getRank() == rank - 1 &&
+                     llvm::all_of(llvm::zip(expected, targetType.getShape()),
+                                  [](auto dims) {
+                                    auto [a, b] = dims;
+                                    return ShapedType::isDynamic(a) ||
+                                           ShapedType::isDynamic(b) || a == b;
+                                  });
+  if (!shapesAgree)
+    return n.emitError() << "target shape " << formatShape(targetType.getShape())
+                         << " does not match input shape "
+                         << formatShape(type.getShape()) << " without dim 1";
+  int64_t classes = type.getDimSize(1);
+  if (ShapedType::isDynamic(classes))
+    return n.emitError() << "the class dim of " << formatShape(type.getShape())
+                         << " must be static";
+  if (weight) {
+    auto weightType = cast<RankedTensorType>(weight.getType());
+    if (weightType.getRank() != 1 || weightType.getDimSize(0) != classes)
+      return n.emitError() << "weight of shape "
+                           << formatShape(weightType.getShape())
+                           << " is not one weight per class ([" << classes
+                           << "])";
+  }
+
+  // The class index along dim 1: [1, C, 1, ...].
+  SmallVector<int64_t> iotaShape(rank, 1);
+  iotaShape[1] = classes;
+  SmallVector<int64_t> iota =
+      llvm::to_vector(llvm::seq<int64_t>(0, classes));
+  FailureOr<Value> classIndex = n.create<model::ConstantOp>(
+      {}, {n.named("value", makeIntegerAttr(iotaShape, index, iota))});
+  FailureOr<Value> column = n.create<model::UnsqueezeOp>(
+      {target}, {n.named("axes", n.i64Array({1}))});
+  if (failed(classIndex) || failed(column))
+    return failure();
+  FailureOr<Value> mask =
+      elementwise<model::EqualOp>(n, *column, *classIndex);
+  FailureOr<Value> zero = scalarConstant(n, element, 0);
+  if (failed(mask) || failed(zero))
+    return failure();
+  auto pick = [&](Value v) -> FailureOr<Value> {
+    FailureOr<Value> masked = elementwise<model::WhereOp>(n, *mask, v, *zero);
+    if (failed(masked))
+      return failure();
+    return reduce<model::ReduceSumOp>(n, *masked, {1}, false);
+  };
+
+  FailureOr<Value> w;
+  if (weight) {
+    SmallVector<int64_t> trailing =
+        llvm::to_vector(llvm::seq<int64_t>(1, rank - 1));
+    FailureOr<Value> perClass =
+        trailing.empty() ? FailureOr<Value>(weight)
+                         : n.create<model::UnsqueezeOp>(
+                               {weight}, {n.named("axes", n.i64Array(trailing))});
+    w = failed(perClass) ? perClass : pick(*perClass);
+  } else {
+    FailureOr<Value> one = scalarConstant(n, element, 1);
+    w = failed(one) ? one : pick(*one);
+  }
+  if (failed(w))
+    return failure();
+  if (ignoreIndex) {
+    FailureOr<Value> ignored = n.create<model::ConstantOp>(
+        {}, {n.named("value", makeIntegerAttr({}, index, {*ignoreIndex}))});
+    FailureOr<Value> isIgnored =
+        failed(ignored) ? ignored
+                        : elementwise<model::EqualOp>(n, target, *ignored);
+    w = failed(isIgnored)
+            ? isIgnored
+            : elementwise<model::WhereOp>(n, *isIgnored, *zero, *w);
+    if (failed(w))
+      return failure();
+  }
+  FailureOr<Value> picked = pick(input);
+  FailureOr<Value> negated =
+      failed(picked) ? picked : elementwise<model::NegOp>(n, *picked);
+  FailureOr<Value> loss =
+      failed(negated) ? negated : elementwise<model::MulOp>(n, *negated, *w);
+  if (failed(loss) || reduction == "none")
+    return loss;
+  FailureOr<Value> total = reduce<model::ReduceSumOp>(n, *loss, {}, false);
+  if (failed(total) || reduction == "sum")
+    return total;
+  FailureOr<Value> count = reduce<model::ReduceSumOp>(n, *w, {}, false);
+  if (failed(count))
+    return failure();
+  return elementwise<model::DivOp>(n, *total, *count);
+}
+
+static FailureOr<std::optional<int64_t>> ignoreIndexAttr(NodeImporter &n) {
+  if (!n.findAttr("ignore_index"))
+    return std::optional<int64_t>();
+  FailureOr<int64_t> value = n.intAttr("ignore_index");
+  if (failed(value))
+    return failure();
+  return std::optional<int64_t>(*value);
+}
+
+static LogicalResult importNegativeLogLikelihoodLoss(NodeImporter &n) {
+  if (failed(n.checkInputCount(2, 3)))
+    return failure();
+  FailureOr<std::string> reduction = reductionAttr(n);
+  FailureOr<std::optional<int64_t>> ignoreIndex = ignoreIndexAttr(n);
+  FailureOr<Value> input = n.input(0), target = n.input(1);
+  FailureOr<Value> weight = n.hasInput(2) ? n.input(2) : FailureOr<Value>(Value());
+  if (failed(reduction) || failed(ignoreIndex) || failed(input) ||
+      failed(target) || failed(weight))
+    return failure();
+  return n.setOutput(0, buildNLL(n, *input, *target, *weight, *reduction,
+                                 *ignoreIndex));
+}
+
+static LogicalResult importSoftmaxCrossEntropyLoss(NodeImporter &n) {
+  if (failed(n.checkInputCount(2, 3)))
+    return failure();
+  FailureOr<std::string> reduction = reductionAttr(n);
+  FailureOr<std::optional<int64_t>> ignoreIndex = ignoreIndexAttr(n);
+  FailureOr<Value> scores = n.input(0), labels = n.input(1);
+  FailureOr<Value> weights = n.hasInput(2) ? n.input(2) : FailureOr<Value>(Value());
+  if (failed(reduction) || failed(ignoreIndex) || failed(scores) ||
+      failed(labels) || failed(weights))
+    return failure();
+  if (cast<RankedTensorType>(scores->getType()).getRank() < 2)
+    return n.emitError() << "scores must have rank >= 2 ([N, C, ...])";
+  FailureOr<Value> logProb = buildLogSoftmax(n, *scores, 1);
+  if (failed(logProb))
+    return failure();
+  if (failed(n.setOutput(0, buildNLL(n, *logProb, *labels, *weights,
+                                     *reduction, *ignoreIndex))))
+    return failure();
+  return n.setOutput(1, *logProb);
+}
+
+//===----------------------------------------------------------------------===//
 // Table
 //===----------------------------------------------------------------------===//
 
@@ -359,6 +535,10 @@ static const OpSupport kNormalizationOps[] = {
     {"LpNormalization", 1, kMaxKnownOpset, importLpNormalization},
     {"MeanVarianceNormalization", 9, kMaxKnownOpset,
      importMeanVarianceNormalization},
+    {"NegativeLogLikelihoodLoss", 12, kMaxKnownOpset,
+     importNegativeLogLikelihoodLoss},
+    {"SoftmaxCrossEntropyLoss", 12, kMaxKnownOpset,
+     importSoftmaxCrossEntropyLoss},
 };
 
 ArrayRef<OpSupport> kiln::onnx_frontend::getNormalizationOpTable() {
