@@ -148,3 +148,27 @@ func.func @layer_norm_static(%x: tensor<2x3x4xf32>) -> (tensor<2x3x4xf32>, tenso
   %0:3 = model.layer_norm %x {axis = 0 : i64, epsilon = 0.0 : f32, stash_type = f32} : (tensor<2x3x4xf32>) -> (tensor<2x3x4xf32>, tensor<1x1x1xf32>, tensor<1x1x1xf32>)
   return %0#0, %0#1 : tensor<2x3x4xf32>, tensor<1x1x1xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func @dynamic_reduce
+/// The axes mark the reduced dims at run time (checked), a loop nest over
+/// the input combines each element at its indices with those dims zeroed,
+/// and without keepdims the result is reshaped to the unreduced sizes.
+// CHECK: tensor.extract %{{.*}}[%{{.*}}] : tensor<1xi64>
+// CHECK: cf.assert %{{.*}}, "{{.*}} (model.dynamic_reduce): axes are out of range [-rank, rank) or repeated"
+// CHECK: %[[INIT:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<?x?xf32>)
+// CHECK: scf.for {{.*}} iter_args(%[[A:.*]] = %[[INIT]])
+// CHECK: scf.for
+// CHECK: %[[X:.*]] = tensor.extract %{{.*}}[%{{.*}}, %{{.*}}] : tensor<4x8xf16>
+// CHECK: arith.extf %[[X]]
+// CHECK: arith.addf
+// CHECK: tensor.insert
+// CHECK: arith.divf
+// CHECK: arith.truncf
+// CHECK: %[[SHAPE:.*]] = tensor.from_elements %{{.*}} : tensor<1xi64>
+// CHECK: tensor.reshape %{{.*}}(%[[SHAPE]]) : (tensor<?x?xf16>, tensor<1xi64>) -> tensor<?xf16>
+func.func @dynamic_reduce(%x: tensor<4x8xf16>, %axes: tensor<1xi64>) -> tensor<?xf16> {
+  %0 = model.dynamic_reduce %x, %axes {kind = "mean", keepdims = false} : (tensor<4x8xf16>, tensor<1xi64>) -> tensor<?xf16>
+  return %0 : tensor<?xf16>
+}

@@ -86,6 +86,47 @@ KILN_REDUCE(ReduceMaxOp, true)
 KILN_REDUCE(ReduceMinOp, true)
 #undef KILN_REDUCE
 
+LogicalResult DynamicReduceOp::inferReturnTypes(MLIRContext *,
+                                                std::optional<Location> loc,
+                                                Adaptor adaptor,
+                                                SmallVectorImpl<Type> &types) {
+  RankedTensorType type = rankedType(adaptor.getInput());
+  auto axes = rankedType(adaptor.getAxes());
+  auto element = dyn_cast<IntegerType>(axes.getElementType());
+  if (axes.getRank() != 1 || axes.isDynamicDim(0) || !element ||
+      (element.getWidth() != 32 && element.getWidth() != 64))
+    return emitOptionalError(
+        loc, "axes must be a 1-D i32/i64 tensor of static length, got ",
+        adaptor.getAxes().getType());
+  int64_t count = axes.getDimSize(0), rank = type.getRank();
+  if (count > rank)
+    return emitOptionalError(loc, count, " axes for a rank-", rank, " input");
+  SmallVector<int64_t> shape;
+  if (adaptor.getKeepdims()) {
+    for (int64_t d : type.getShape())
+      shape.push_back(d == 1 ? 1 : ShapedType::kDynamic);
+  } else {
+    shape.assign(rank - count, ShapedType::kDynamic);
+  }
+  types.push_back(type.clone(shape));
+  return success();
+}
+KILN_REFINABLE(DynamicReduceOp)
+
+LogicalResult DynamicReduceOp::verify() {
+  StringRef kind = getKind();
+  if (kind != "sum" && kind != "mean" && kind != "prod" && kind != "max" &&
+      kind != "min")
+    return emitOpError("kind must be sum, mean, prod, max or min, got '")
+           << kind << "'";
+  Type element = getInput().getType().getElementType();
+  if (!isa<FloatType, IntegerType>(element))
+    return emitOpError("requires an integer or float tensor, got ") << element;
+  if (element.isInteger(1) && kind != "max" && kind != "min")
+    return emitOpError("'") << kind << "' is not defined on i1 tensors";
+  return success();
+}
+
 #define KILN_ARG_REDUCE(OP)                                                    \
   LogicalResult OP::inferReturnTypes(MLIRContext *context,                     \
                                      std::optional<Location> loc,              \

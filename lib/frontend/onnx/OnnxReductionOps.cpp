@@ -204,10 +204,20 @@ enum class Reduction {
   SumSquare
 };
 
+/// The `kind` of model.dynamic_reduce that stands for `OpTy`.
+template <typename OpTy> static StringRef dynamicKind();
+template <> StringRef dynamicKind<model::ReduceSumOp>() { return "sum"; }
+template <> StringRef dynamicKind<model::ReduceMeanOp>() { return "mean"; }
+template <> StringRef dynamicKind<model::ReduceProdOp>() { return "prod"; }
+template <> StringRef dynamicKind<model::ReduceMaxOp>() { return "max"; }
+template <> StringRef dynamicKind<model::ReduceMinOp>() { return "min"; }
+
 /// What a Reduce* node asks for: the sorted, non-negative axes (empty: all)
-/// and keepdims, or nothing at all (`noop`).
+/// or a tensor of axes only known at run time, and keepdims; or nothing at
+/// all (`noop`).
 struct ReduceRequest {
   SmallVector<int64_t> axes;
+  Value dynamicAxes;
   bool keepDims = true;
   bool noop = false;
 
@@ -216,6 +226,11 @@ struct ReduceRequest {
   FailureOr<Value> apply(NodeImporter &n, Value v, bool keep) const {
     if (noop)
       return v;
+    if (dynamicAxes)
+      return n.create<model::DynamicReduceOp>(
+          {v, dynamicAxes},
+          {n.named("kind", StringAttr::get(n.getContext(), dynamicKind<OpTy>())),
+           n.named("keepdims", BoolAttr::get(n.getContext(), keep))});
     return reduce<OpTy>(n, v, axes, keep);
   }
   template <typename OpTy>
@@ -272,8 +287,19 @@ static FailureOr<Value> reduceInFloat(NodeImporter &n, const ReduceRequest &r,
         failed(total) ? total : elementwise<model::LogOp>(n, *total);
     if (failed(log))
       return failure();
-    // The shift has the reduced dims kept; drop them as the node asks.
-    if (!r.noop && !r.keepDims) {
+    // The shift has the reduced dims kept; drop them as the node asks (for
+    // axes known only at run time, by reducing once more).
+    if (!r.noop && !r.keepDims && r.dynamicAxes) {
+      FailureOr<Value> dropped = r.apply<model::ReduceMaxOp>(n, input, false);
+      FailureOr<Value> none =
+          failed(dropped) ? dropped
+                          : elementwise<model::EqualOp>(n, *dropped, *minusInf);
+      shift = failed(none)
+                  ? none
+                  : elementwise<model::WhereOp>(n, *none, *zero, *dropped);
+      if (failed(shift))
+        return failure();
+    } else if (!r.noop && !r.keepDims) {
       SmallVector<int64_t> dropped = r.axes;
       if (dropped.empty())
         dropped = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
@@ -291,8 +317,9 @@ static FailureOr<Value> reduceInFloat(NodeImporter &n, const ReduceRequest &r,
 }
 
 /// Reduce*: `axes` is an attribute before `AxesInputSince` and an optional
-/// constant input from then on; no axes means all dims, or none (the
-/// identity) with noop_with_empty_axes.
+/// input from then on, usually constant (a run-time one makes a
+/// model.dynamic_reduce); no axes means all dims, or none (the identity)
+/// with noop_with_empty_axes.
 template <Reduction Kind, int64_t AxesInputSince>
 static LogicalResult importReduce(NodeImporter &n) {
   bool axesAsInput = n.opset >= AxesInputSince;
@@ -305,7 +332,25 @@ static LogicalResult importReduce(NodeImporter &n) {
   ReduceRequest r;
   r.keepDims = *keepDimsAttr != 0;
   if (axesAsInput) {
-    if (n.hasInput(1)) {
+    FailureOr<RankedTensorType> axesType =
+        n.hasInput(1) ? n.inputType(1) : FailureOr<RankedTensorType>();
+    if (n.hasInput(1) && failed(axesType))
+      return failure();
+    // An input of no elements is known to be empty even when computed at
+    // run time.
+    bool empty = n.hasInput(1) && axesType->getRank() == 1 &&
+                 axesType->getDimSize(0) == 0;
+    if (n.hasInput(1) && !empty && !n.constantInput(1)) {
+      // Axes computed at run time: their number must be known.
+      if (axesType->getRank() != 1 || axesType->isDynamicDim(0))
+        return n.emitError() << "axes computed at run time must be a 1-D "
+                                "tensor of static length, got shape "
+                             << formatShape(axesType->getShape());
+      FailureOr<Value> axes = n.input(1);
+      if (failed(axes))
+        return failure();
+      r.dynamicAxes = *axes;
+    } else if (n.hasInput(1) && !empty) {
       FailureOr<SmallVector<int64_t>> given = n.constantIntInput(1, "axes");
       if (failed(given))
         return failure();
