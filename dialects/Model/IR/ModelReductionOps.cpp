@@ -34,9 +34,8 @@ static std::string dimString(int64_t d) {
 //===----------------------------------------------------------------------===//
 
 /// The shape after reducing `axes` of `shape` (all of them when empty).
-static SmallVector<int64_t> reducedShape(ArrayRef<int64_t> shape,
-                                         ArrayRef<int64_t> axes,
-                                         bool keepDims) {
+static SmallVector<int64_t>
+reducedShape(ArrayRef<int64_t> shape, ArrayRef<int64_t> axes, bool keepDims) {
   SmallVector<int64_t> result;
   for (auto [i, d] : llvm::enumerate(shape)) {
     bool reduced = axes.empty() || llvm::is_contained(axes, (int64_t)i);
@@ -61,10 +60,9 @@ static LogicalResult inferReduce(std::optional<Location> loc, Value input,
 /// Sums, means and products of booleans are not defined (ONNX has none);
 /// max and min of i1 are `or` and `and`.
 #define KILN_REDUCE(OP, ALLOWS_I1)                                             \
-  LogicalResult OP::inferReturnTypes(MLIRContext *,                            \
-                                     std::optional<Location> loc,              \
-                                     Adaptor adaptor,                          \
-                                     SmallVectorImpl<Type> &types) {           \
+  LogicalResult OP::inferReturnTypes(                                          \
+      MLIRContext *, std::optional<Location> loc, Adaptor adaptor,             \
+      SmallVectorImpl<Type> &types) {                                          \
     return inferReduce(loc, adaptor.getInput(), adaptor.getAxes(),             \
                        adaptor.getKeepdims(), types);                          \
   }                                                                            \
@@ -128,10 +126,9 @@ LogicalResult DynamicReduceOp::verify() {
 }
 
 #define KILN_ARG_REDUCE(OP)                                                    \
-  LogicalResult OP::inferReturnTypes(MLIRContext *context,                     \
-                                     std::optional<Location> loc,              \
-                                     Adaptor adaptor,                          \
-                                     SmallVectorImpl<Type> &types) {           \
+  LogicalResult OP::inferReturnTypes(                                          \
+      MLIRContext *context, std::optional<Location> loc, Adaptor adaptor,      \
+      SmallVectorImpl<Type> &types) {                                          \
     RankedTensorType type = rankedType(adaptor.getInput());                    \
     int64_t axis = adaptor.getAxis();                                          \
     if (axis < 0 || axis >= type.getRank())                                    \
@@ -170,8 +167,7 @@ static bool isIndexScalar(Type type, bool allowRank0) {
   return t.getRank() == 1 && t.getDimSize(0) == 1;
 }
 
-LogicalResult CumSumOp::inferReturnTypes(MLIRContext *,
-                                         std::optional<Location>,
+LogicalResult CumSumOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &types) {
   types.push_back(adaptor.getInput().getType());

@@ -31,8 +31,8 @@ static FailureOr<Value> perChannel(NodeImporter &n, Value v, int64_t trailing,
   auto type = cast<RankedTensorType>(v.getType());
   FailureOr<Value> result = v;
   if (type.getElementType() != element)
-    result = n.create<model::CastOp>({v},
-                                     {n.named("to", TypeAttr::get(element))});
+    result =
+        n.create<model::CastOp>({v}, {n.named("to", TypeAttr::get(element))});
   if (failed(result) || trailing == 0)
     return result;
   int64_t rank = type.getRank();
@@ -67,8 +67,8 @@ static FailureOr<Type> stashTypeAttr(NodeImporter &n) {
 
 /// model.layer_norm with optional scale and bias; its three results.
 static FailureOr<Operation *> layerNorm(NodeImporter &n, Value x, Value scale,
-                                        Value bias, int64_t axis,
-                                        float epsilon, Type stash) {
+                                        Value bias, int64_t axis, float epsilon,
+                                        Type stash) {
   SmallVector<Value> operands = {x};
   if (scale)
     operands.push_back(scale);
@@ -77,8 +77,8 @@ static FailureOr<Operation *> layerNorm(NodeImporter &n, Value x, Value scale,
   FailureOr<Value> y = n.create<model::LayerNormOp>(
       operands,
       {n.named("axis", n.i64(axis)),
-       n.named("epsilon", FloatAttr::get(Float32Type::get(n.getContext()),
-                                         epsilon)),
+       n.named("epsilon",
+               FloatAttr::get(Float32Type::get(n.getContext()), epsilon)),
        n.named("stash_type", TypeAttr::get(stash)),
        n.named("operandSegmentSizes",
                DenseI32ArrayAttr::get(n.getContext(),
@@ -103,7 +103,8 @@ static LogicalResult importLayerNormalization(NodeImporter &n) {
     return failure();
   FailureOr<int64_t> normalized = n.normalizeAxis(*axis, type->getRank());
   FailureOr<Value> x = n.input(0), scale = n.input(1);
-  FailureOr<Value> bias = n.hasInput(2) ? n.input(2) : FailureOr<Value>(Value());
+  FailureOr<Value> bias =
+      n.hasInput(2) ? n.input(2) : FailureOr<Value>(Value());
   if (failed(normalized) || failed(x) || failed(scale) || failed(bias))
     return failure();
   FailureOr<Operation *> op =
@@ -153,8 +154,7 @@ static LogicalResult importBatchNormalization(NodeImporter &n) {
     if (*spatial && failed(check1D(n, i, "the statistics and parameters")))
       return failure();
     FailureOr<Value> v = n.input(i);
-    FailureOr<Value> p =
-        failed(v) ? v : perChannel(n, *v, trailing, element);
+    FailureOr<Value> p = failed(v) ? v : perChannel(n, *v, trailing, element);
     if (failed(p))
       return failure();
     params.push_back(*p);
@@ -209,13 +209,11 @@ static LogicalResult importInstanceNormalization(NodeImporter &n) {
   FailureOr<Value> x = n.input(0), scale = n.input(1), bias = n.input(2);
   if (failed(x) || failed(scale) || failed(bias))
     return failure();
-  FailureOr<Operation *> norm =
-      layerNorm(n, *x, {}, {}, 2, *epsilon,
-                defaultStashType(type->getElementType()));
+  FailureOr<Operation *> norm = layerNorm(
+      n, *x, {}, {}, 2, *epsilon, defaultStashType(type->getElementType()));
   if (failed(norm))
     return failure();
-  return n.setOutput(0,
-                     scaleAndShift(n, (*norm)->getResult(0), *scale, *bias));
+  return n.setOutput(0, scaleAndShift(n, (*norm)->getResult(0), *scale, *bias));
 }
 
 /// GroupNormalization: statistics per instance and group of C / G channels.
@@ -231,10 +229,10 @@ static LogicalResult importGroupNormalization(NodeImporter &n) {
       failed(check1D(n, 1, "scale")) || failed(check1D(n, 2, "bias")))
     return failure();
   bool perChannelParams = n.opset >= 21;
-  FailureOr<Type> stash = perChannelParams
-                              ? stashTypeAttr(n)
-                              : FailureOr<Type>(
-                                    defaultStashType(type->getElementType()));
+  FailureOr<Type> stash =
+      perChannelParams
+          ? stashTypeAttr(n)
+          : FailureOr<Type>(defaultStashType(type->getElementType()));
   if (failed(stash))
     return failure();
   if (type->getRank() < 2)
@@ -242,12 +240,11 @@ static LogicalResult importGroupNormalization(NodeImporter &n) {
                          << formatShape(type->getShape());
   int64_t channels = type->getDimSize(1);
   if (ShapedType::isDynamic(channels))
-    return n.emitError() << "the channel dim of X " << formatShape(type->getShape())
-                         << " must be static";
+    return n.emitError() << "the channel dim of X "
+                         << formatShape(type->getShape()) << " must be static";
   if (*groups <= 0 || channels % *groups != 0)
     return n.emitError() << "num_groups = " << *groups
-                         << " does not divide the " << channels
-                         << " channels";
+                         << " does not divide the " << channels << " channels";
   FailureOr<Value> x = n.input(0), scale = n.input(1), bias = n.input(2);
   if (failed(x) || failed(scale) || failed(bias))
     return failure();
@@ -345,8 +342,7 @@ static LogicalResult importMeanVarianceNormalization(NodeImporter &n) {
   FailureOr<Value> denominator = elementwise<model::AddOp>(n, *std, *eps);
   if (failed(denominator))
     return failure();
-  return n.setOutput(0,
-                     elementwise<model::DivOp>(n, *centered, *denominator));
+  return n.setOutput(0, elementwise<model::DivOp>(n, *centered, *denominator));
 }
 
 //===----------------------------------------------------------------------===//
@@ -387,15 +383,15 @@ static FailureOr<Value> buildNLL(NodeImporter &n, Value input, Value target,
                          << formatShape(type.getShape());
   SmallVector<int64_t> expected(type.getShape());
   expected.erase(expected.begin() + 1);
-  bool shapesAgree = targetType.getRank() == rank - 1 &&
-                     llvm::all_of(llvm::zip(expected, targetType.getShape()),
-                                  [](auto dims) {
-                                    auto [a, b] = dims;
-                                    return ShapedType::isDynamic(a) ||
-                                           ShapedType::isDynamic(b) || a == b;
-                                  });
+  bool shapesAgree =
+      targetType.getRank() == rank - 1 &&
+      llvm::all_of(llvm::zip(expected, targetType.getShape()), [](auto dims) {
+        auto [a, b] = dims;
+        return ShapedType::isDynamic(a) || ShapedType::isDynamic(b) || a == b;
+      });
   if (!shapesAgree)
-    return n.emitError() << "target shape " << formatShape(targetType.getShape())
+    return n.emitError() << "target shape "
+                         << formatShape(targetType.getShape())
                          << " does not match input shape "
                          << formatShape(type.getShape()) << " without dim 1";
   int64_t classes = type.getDimSize(1);
@@ -414,16 +410,14 @@ static FailureOr<Value> buildNLL(NodeImporter &n, Value input, Value target,
   // The class index along dim 1: [1, C, 1, ...].
   SmallVector<int64_t> iotaShape(rank, 1);
   iotaShape[1] = classes;
-  SmallVector<int64_t> iota =
-      llvm::to_vector(llvm::seq<int64_t>(0, classes));
+  SmallVector<int64_t> iota = llvm::to_vector(llvm::seq<int64_t>(0, classes));
   FailureOr<Value> classIndex = n.create<model::ConstantOp>(
       {}, {n.named("value", makeIntegerAttr(iotaShape, index, iota))});
   FailureOr<Value> column = n.create<model::UnsqueezeOp>(
       {target}, {n.named("axes", n.i64Array({1}))});
   if (failed(classIndex) || failed(column))
     return failure();
-  FailureOr<Value> mask =
-      elementwise<model::EqualOp>(n, *column, *classIndex);
+  FailureOr<Value> mask = elementwise<model::EqualOp>(n, *column, *classIndex);
   FailureOr<Value> zero = scalarConstant(n, element, 0);
   if (failed(mask) || failed(zero))
     return failure();
@@ -439,9 +433,10 @@ static FailureOr<Value> buildNLL(NodeImporter &n, Value input, Value target,
     SmallVector<int64_t> trailing =
         llvm::to_vector(llvm::seq<int64_t>(1, rank - 1));
     FailureOr<Value> perClass =
-        trailing.empty() ? FailureOr<Value>(weight)
-                         : n.create<model::UnsqueezeOp>(
-                               {weight}, {n.named("axes", n.i64Array(trailing))});
+        trailing.empty()
+            ? FailureOr<Value>(weight)
+            : n.create<model::UnsqueezeOp>(
+                  {weight}, {n.named("axes", n.i64Array(trailing))});
     w = failed(perClass) ? perClass : pick(*perClass);
   } else {
     FailureOr<Value> one = scalarConstant(n, element, 1);
@@ -492,12 +487,13 @@ static LogicalResult importNegativeLogLikelihoodLoss(NodeImporter &n) {
   FailureOr<std::string> reduction = reductionAttr(n);
   FailureOr<std::optional<int64_t>> ignoreIndex = ignoreIndexAttr(n);
   FailureOr<Value> input = n.input(0), target = n.input(1);
-  FailureOr<Value> weight = n.hasInput(2) ? n.input(2) : FailureOr<Value>(Value());
+  FailureOr<Value> weight =
+      n.hasInput(2) ? n.input(2) : FailureOr<Value>(Value());
   if (failed(reduction) || failed(ignoreIndex) || failed(input) ||
       failed(target) || failed(weight))
     return failure();
-  return n.setOutput(0, buildNLL(n, *input, *target, *weight, *reduction,
-                                 *ignoreIndex));
+  return n.setOutput(
+      0, buildNLL(n, *input, *target, *weight, *reduction, *ignoreIndex));
 }
 
 static LogicalResult importSoftmaxCrossEntropyLoss(NodeImporter &n) {
@@ -506,7 +502,8 @@ static LogicalResult importSoftmaxCrossEntropyLoss(NodeImporter &n) {
   FailureOr<std::string> reduction = reductionAttr(n);
   FailureOr<std::optional<int64_t>> ignoreIndex = ignoreIndexAttr(n);
   FailureOr<Value> scores = n.input(0), labels = n.input(1);
-  FailureOr<Value> weights = n.hasInput(2) ? n.input(2) : FailureOr<Value>(Value());
+  FailureOr<Value> weights =
+      n.hasInput(2) ? n.input(2) : FailureOr<Value>(Value());
   if (failed(reduction) || failed(ignoreIndex) || failed(scores) ||
       failed(labels) || failed(weights))
     return failure();
@@ -515,8 +512,8 @@ static LogicalResult importSoftmaxCrossEntropyLoss(NodeImporter &n) {
   FailureOr<Value> logProb = buildLogSoftmax(n, *scores, 1);
   if (failed(logProb))
     return failure();
-  if (failed(n.setOutput(0, buildNLL(n, *logProb, *labels, *weights,
-                                     *reduction, *ignoreIndex))))
+  if (failed(n.setOutput(0, buildNLL(n, *logProb, *labels, *weights, *reduction,
+                                     *ignoreIndex))))
     return failure();
   return n.setOutput(1, *logProb);
 }

@@ -116,27 +116,26 @@ static LogicalResult importAlongAxis(NodeImporter &n, AlongAxis build) {
   FailureOr<Value> x = n.input(0);
   if (failed(x))
     return failure();
-  bool rows = n.opset < 13 &&
-              llvm::any_of(type->getShape().drop_front(*normalized + 1),
-                           [](int64_t d) { return d != 1; });
+  bool rows =
+      n.opset < 13 && llvm::any_of(type->getShape().drop_front(*normalized + 1),
+                                   [](int64_t d) { return d != 1; });
   if (!rows)
     return n.setOutput(0, build(*x, *normalized));
 
-  FailureOr<SmallVector<int64_t>> target =
-      flattenTarget(n, *type, *normalized);
+  FailureOr<SmallVector<int64_t>> target = flattenTarget(n, *type, *normalized);
   if (failed(target))
     return failure();
-  FailureOr<Value> flat = n.create<model::ReshapeOp>(
-      {*x}, {n.named("shape", n.i64Array(*target))});
+  FailureOr<Value> flat =
+      n.create<model::ReshapeOp>({*x}, {n.named("shape", n.i64Array(*target))});
   if (failed(flat))
     return failure();
   FailureOr<Value> result = build(*flat, 1);
   if (failed(result))
     return failure();
   if (type->hasStaticShape())
-    return n.setOutput(0, n.createOrFold<model::ReshapeOp>(
-                              {*result},
-                              {n.named("shape", n.i64Array(type->getShape()))}));
+    return n.setOutput(
+        0, n.createOrFold<model::ReshapeOp>(
+               {*result}, {n.named("shape", n.i64Array(type->getShape()))}));
   return n.setOutput(0, reshapeLike(n, *result, *x));
 }
 
@@ -165,13 +164,12 @@ static LogicalResult importHardmax(NodeImporter &n) {
     FailureOr<Value> eq = elementwise<model::EqualOp>(n, x, *max);
     if (failed(eq))
       return failure();
-    FailureOr<Value> count = n.create<model::CastOp>(
-        {*eq}, {n.named("to", TypeAttr::get(i32))});
+    FailureOr<Value> count =
+        n.create<model::CastOp>({*eq}, {n.named("to", TypeAttr::get(i32))});
     FailureOr<Value> axisValue = i64Constant(n, {axis}, /*rank0=*/true);
     if (failed(count) || failed(axisValue))
       return failure();
-    FailureOr<Value> running =
-        n.create<model::CumSumOp>({*count, *axisValue});
+    FailureOr<Value> running = n.create<model::CumSumOp>({*count, *axisValue});
     if (failed(running))
       return failure();
     FailureOr<Value> firstCount =
@@ -229,7 +227,8 @@ struct ReduceRequest {
     if (dynamicAxes)
       return n.create<model::DynamicReduceOp>(
           {v, dynamicAxes},
-          {n.named("kind", StringAttr::get(n.getContext(), dynamicKind<OpTy>())),
+          {n.named("kind",
+                   StringAttr::get(n.getContext(), dynamicKind<OpTy>())),
            n.named("keepdims", BoolAttr::get(n.getContext(), keep))});
     return reduce<OpTy>(n, v, axes, keep);
   }
@@ -393,14 +392,12 @@ static LogicalResult importReduce(NodeImporter &n) {
                                       : r.apply<model::ReduceSumOp>(n, *abs));
   } else if constexpr (Kind == Reduction::SumSquare) {
     FailureOr<Value> square = elementwise<model::MulOp>(n, *x, *x);
-    return n.setOutput(0, failed(square)
-                              ? square
-                              : r.apply<model::ReduceSumOp>(n, *square));
+    return n.setOutput(
+        0, failed(square) ? square : r.apply<model::ReduceSumOp>(n, *square));
   } else {
     return n.setOutput(0, reduceInFloat<Kind>(n, r, *x));
   }
 }
-
 
 /// ArgMax/ArgMin(axis, keepdims); select_last_index since opset 12.
 template <typename OpTy> static LogicalResult importArgReduce(NodeImporter &n) {
@@ -421,8 +418,8 @@ template <typename OpTy> static LogicalResult importArgReduce(NodeImporter &n) {
       n.named("axis", n.i64(*normalized)),
       n.named("keepdims", BoolAttr::get(n.getContext(), *keepDims != 0))};
   if (*last)
-    attrs.push_back(n.named("select_last_index",
-                            BoolAttr::get(n.getContext(), true)));
+    attrs.push_back(
+        n.named("select_last_index", BoolAttr::get(n.getContext(), true)));
   return n.setOutput(0, n.create<OpTy>({*x}, attrs));
 }
 

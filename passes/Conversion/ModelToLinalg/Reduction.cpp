@@ -28,8 +28,7 @@ namespace {
 
 Value constantOf(OpBuilder &b, Location loc, Type type, double value) {
   if (isa<FloatType>(type))
-    return arith::ConstantOp::create(b, loc, type,
-                                     b.getFloatAttr(type, value));
+    return arith::ConstantOp::create(b, loc, type, b.getFloatAttr(type, value));
   return arith::ConstantOp::create(b, loc, type,
                                    b.getIntegerAttr(type, (int64_t)value));
 }
@@ -158,14 +157,23 @@ Value divideByCount(OpBuilder &b, Location loc, Value sum, Value input,
 /// in which type it accumulates.
 enum class ReduceKind { Sum, Mean, Prod, Max, Min };
 template <typename OpTy> constexpr ReduceKind kindOf();
-template <> constexpr ReduceKind kindOf<ReduceSumOp>() { return ReduceKind::Sum; }
-template <> constexpr ReduceKind kindOf<ReduceMeanOp>() { return ReduceKind::Mean; }
-template <> constexpr ReduceKind kindOf<ReduceProdOp>() { return ReduceKind::Prod; }
-template <> constexpr ReduceKind kindOf<ReduceMaxOp>() { return ReduceKind::Max; }
-template <> constexpr ReduceKind kindOf<ReduceMinOp>() { return ReduceKind::Min; }
+template <> constexpr ReduceKind kindOf<ReduceSumOp>() {
+  return ReduceKind::Sum;
+}
+template <> constexpr ReduceKind kindOf<ReduceMeanOp>() {
+  return ReduceKind::Mean;
+}
+template <> constexpr ReduceKind kindOf<ReduceProdOp>() {
+  return ReduceKind::Prod;
+}
+template <> constexpr ReduceKind kindOf<ReduceMaxOp>() {
+  return ReduceKind::Max;
+}
+template <> constexpr ReduceKind kindOf<ReduceMinOp>() {
+  return ReduceKind::Min;
+}
 
-template <typename OpTy>
-struct ReducePattern : OpConversionPattern<OpTy> {
+template <typename OpTy> struct ReducePattern : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
   LogicalResult
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
@@ -270,9 +278,9 @@ struct DynamicReducePattern : OpConversionPattern<DynamicReduceOp> {
               arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, axis,
                                     rankValue)));
       for (int64_t d = 0; d < rank; ++d) {
-        Value hit = arith::CmpIOp::create(
-            b, loc, arith::CmpIPredicate::eq, axis,
-            arith::ConstantIndexOp::create(b, loc, d));
+        Value hit =
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, axis,
+                                  arith::ConstantIndexOp::create(b, loc, d));
         reduced[d] = arith::OrIOp::create(b, loc, reduced[d], hit);
       }
     }
@@ -280,8 +288,7 @@ struct DynamicReducePattern : OpConversionPattern<DynamicReduceOp> {
     Value marked = c0;
     for (Value r : reduced)
       marked = arith::AddIOp::create(
-          b, loc, marked,
-          arith::SelectOp::create(b, loc, r, c1, c0));
+          b, loc, marked, arith::SelectOp::create(b, loc, r, c1, c0));
     ok = arith::AndIOp::create(
         b, loc, ok,
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, marked,
@@ -313,7 +320,8 @@ struct DynamicReducePattern : OpConversionPattern<DynamicReduceOp> {
     Value reducedCount = c1;
     for (int64_t d = 0; d < rank; ++d) {
       dims.push_back(dimValue(b, loc, input, d));
-      keptSizes.push_back(arith::SelectOp::create(b, loc, reduced[d], c1, dims[d]));
+      keptSizes.push_back(
+          arith::SelectOp::create(b, loc, reduced[d], c1, dims[d]));
       keptShape.push_back(type.getDimSize(d) == 1 ? 1 : ShapedType::kDynamic);
       reducedCount = arith::MulIOp::create(
           b, loc, reducedCount,
@@ -344,11 +352,12 @@ struct DynamicReducePattern : OpConversionPattern<DynamicReduceOp> {
         });
     Value result = nest.results.front();
     if (kind == "mean") {
-      Value countInt = arith::IndexCastOp::create(b, loc, b.getI64Type(),
-                                                  reducedCount);
-      Value divisor = isa<FloatType>(acc)
-                          ? (Value)arith::SIToFPOp::create(b, loc, acc, countInt)
-                          : convertScalar(b, loc, countInt, acc);
+      Value countInt =
+          arith::IndexCastOp::create(b, loc, b.getI64Type(), reducedCount);
+      Value divisor =
+          isa<FloatType>(acc)
+              ? (Value)arith::SIToFPOp::create(b, loc, acc, countInt)
+              : convertScalar(b, loc, countInt, acc);
       result = buildElementwise(
           b, loc, keptType, result,
           [&](OpBuilder &eb, Location el, ValueRange args) -> Value {
@@ -425,15 +434,14 @@ struct ArgReducePattern : OpConversionPattern<OpTy> {
         sizes.push_back(tensor::DimOp::create(rewriter, loc, input, i));
     }
     Type i64 = rewriter.getI64Type();
-    Value bestInit = buildFilled(
-        rewriter, loc, RankedTensorType::get(shape, element), sizes,
-        IsMax ? lowestOf(rewriter, loc, element)
-              : highestOf(rewriter, loc, element));
-    Value indexInit = buildFilled(rewriter, loc,
-                                  RankedTensorType::get(shape, i64), sizes,
-                                  constantOf(rewriter, loc, i64, 0));
-    AffineMap outMap =
-        AffineMap::get(rank, 0, outExprs, rewriter.getContext());
+    Value bestInit =
+        buildFilled(rewriter, loc, RankedTensorType::get(shape, element), sizes,
+                    IsMax ? lowestOf(rewriter, loc, element)
+                          : highestOf(rewriter, loc, element));
+    Value indexInit =
+        buildFilled(rewriter, loc, RankedTensorType::get(shape, i64), sizes,
+                    constantOf(rewriter, loc, i64, 0));
+    AffineMap outMap = AffineMap::get(rank, 0, outExprs, rewriter.getContext());
     SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank),
                                    outMap, outMap};
     auto generic = linalg::GenericOp::create(
@@ -459,14 +467,14 @@ struct ArgReducePattern : OpConversionPattern<OpTy> {
           }
           linalg::YieldOp::create(
               b, l,
-              ValueRange{arith::SelectOp::create(b, l, better, x, best),
-                         arith::SelectOp::create(b, l, better, index,
-                                                 bestIndex)});
+              ValueRange{
+                  arith::SelectOp::create(b, l, better, x, best),
+                  arith::SelectOp::create(b, l, better, index, bestIndex)});
         });
     Value result = generic.getResult(1);
     if (op.getKeepdims())
-      result = tensor::ExpandShapeOp::create(rewriter, loc, op.getType(),
-                                             result, unitDimGroups(rank, {axis}));
+      result = tensor::ExpandShapeOp::create(
+          rewriter, loc, op.getType(), result, unitDimGroups(rank, {axis}));
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -517,22 +525,21 @@ struct LayerNormPattern : CheckedPattern<LayerNormOp> {
     for (int64_t i = 0; i < axis; ++i)
       if (type.isDynamicDim(i))
         outerSizes.push_back(tensor::DimOp::create(rewriter, loc, input, i));
-    Value squares = linalg::GenericOp::create(
-                        rewriter, loc, statsType, ValueRange{input, mean},
-                        buildFilled(rewriter, loc, statsType, outerSizes, zero),
-                        ArrayRef<AffineMap>{identity, outer, outer}, iterators,
-                        [&](OpBuilder &b, Location l, ValueRange args) {
-                          Value d = arith::SubFOp::create(
-                              b, l, convertScalar(b, l, args[0], stash),
-                              args[1]);
-                          linalg::YieldOp::create(
-                              b, l,
-                              arith::AddFOp::create(
-                                  b, l, args[2],
-                                  arith::MulFOp::create(b, l, d, d))
-                                  .getResult());
-                        })
-                        .getResult(0);
+    Value squares =
+        linalg::GenericOp::create(
+            rewriter, loc, statsType, ValueRange{input, mean},
+            buildFilled(rewriter, loc, statsType, outerSizes, zero),
+            ArrayRef<AffineMap>{identity, outer, outer}, iterators,
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value d = arith::SubFOp::create(
+                  b, l, convertScalar(b, l, args[0], stash), args[1]);
+              linalg::YieldOp::create(
+                  b, l,
+                  arith::AddFOp::create(b, l, args[2],
+                                        arith::MulFOp::create(b, l, d, d))
+                      .getResult());
+            })
+            .getResult(0);
     Value epsilon =
         constantOf(rewriter, loc, stash, op.getEpsilon().convertToDouble());
     Value one = constantOf(rewriter, loc, stash, 1);
@@ -638,11 +645,12 @@ struct LayerNormPattern : CheckedPattern<LayerNormOp> {
 void kiln::model_to_linalg::populateReductionPatterns(
     RewritePatternSet &patterns, const DimFacts *facts) {
   MLIRContext *ctx = patterns.getContext();
-  patterns.add<ReducePattern<ReduceSumOp>, ReducePattern<ReduceMeanOp>,
-               ReducePattern<ReduceProdOp>, ReducePattern<ReduceMaxOp>,
-               ReducePattern<ReduceMinOp>, DynamicReducePattern,
-               ArgReducePattern<ArgMaxOp, true>,
-               ArgReducePattern<ArgMinOp, false>>(ctx);
+  patterns
+      .add<ReducePattern<ReduceSumOp>, ReducePattern<ReduceMeanOp>,
+           ReducePattern<ReduceProdOp>, ReducePattern<ReduceMaxOp>,
+           ReducePattern<ReduceMinOp>, DynamicReducePattern,
+           ArgReducePattern<ArgMaxOp, true>, ArgReducePattern<ArgMinOp, false>>(
+          ctx);
   patterns.add<LayerNormPattern>(ctx, facts);
   populateScanPatterns(patterns, facts);
 }
