@@ -60,13 +60,18 @@ func.func @argmin_first(%x: tensor<3x5xi32>) -> tensor<5xi64> {
 // -----
 
 // CHECK-LABEL: func @cumsum_constant_axis
-/// A loop over the axis; exclusive writes the running slice before adding.
+/// A loop over the axis; one generic adds the slice into the f32 running sum
+/// in place and gives the slice to write, for exclusive the sum before the
+/// add.
 // CHECK: %[[ACC:.*]] = linalg.fill {{.*}} -> tensor<?x1xf32>
 // CHECK: scf.for %[[I:.*]] = %{{.*}} to %c8 step %{{.*}} iter_args(%[[A:.*]] = %[[ACC]], %[[OUT:.*]] = %{{.*}}) -> (tensor<?x1xf32>, tensor<?x8xf16>)
 // CHECK: %[[X:.*]] = tensor.extract_slice %{{.*}}[0, %[[I]]] [%{{.*}}, 1] [1, 1] : tensor<?x8xf16> to tensor<?x1xf16>
-// CHECK: %[[W:.*]] = linalg.generic {{.*}} ins(%[[A]] : tensor<?x1xf32>)
-// CHECK: tensor.insert_slice %[[W]] into %[[OUT]][0, %[[I]]]
-// CHECK: linalg.generic {{.*}} ins(%[[X]] : tensor<?x1xf16>) outs(%[[A]] : tensor<?x1xf32>)
+// CHECK: %[[STEP:.*]]:2 = linalg.generic {{.*}} ins(%[[X]] : tensor<?x1xf16>) outs(%[[A]], %{{.*}} : tensor<?x1xf32>, tensor<?x1xf16>)
+// CHECK: ^bb0(%{{.*}}: f16, %[[OLD:.*]]: f32, %{{.*}}: f16):
+// CHECK: arith.addf
+// CHECK: arith.truncf %[[OLD]]
+// CHECK: %[[W:.*]] = tensor.insert_slice %[[STEP]]#1 into %[[OUT]][0, %[[I]]]
+// CHECK: scf.yield %[[STEP]]#0, %[[W]]
 func.func @cumsum_constant_axis(%x: tensor<?x8xf16>) -> tensor<?x8xf16> {
   %a = model.constant dense<-1> : tensor<i64>
   %0 = model.cumsum %x, %a {exclusive = true} : (tensor<?x8xf16>, tensor<i64>) -> tensor<?x8xf16>

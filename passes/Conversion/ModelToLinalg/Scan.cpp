@@ -45,7 +45,8 @@ std::optional<int64_t> constantIndexScalar(Value scalar) {
 ///   acc = 0; for i in order: out[i] = exclusive ? acc : acc + x[i];
 ///                            acc += x[i]
 /// with `order` descending for `reverse`. acc is one slice of the input
-/// (size 1 along the axis) in the accumulator type, updated in place.
+/// (size 1 along the axis) in the accumulator type, updated in place: the
+/// loop must yield the buffer it was given.
 Value buildCumSum(OpBuilder &b, Location loc, Value input, int64_t axis,
                   bool exclusive, bool reverse) {
   auto type = cast<RankedTensorType>(input.getType());
@@ -87,29 +88,26 @@ Value buildCumSum(OpBuilder &b, Location loc, Value input, int64_t axis,
         offsets[axis] = pos;
         Value slice = tensor::ExtractSliceOp::create(
             lb, l, sliceType, input, offsets, sliceSizes, strides);
-        auto write = [&](Value out, Value sum) -> Value {
-          return tensor::InsertSliceOp::create(
-              lb, l, convertElements(lb, l, sum, element), out, offsets,
-              sliceSizes, strides);
-        };
-        Value out = iter[1];
-        if (exclusive)
-          out = write(out, iter[0]);
-        Value next =
-            linalg::GenericOp::create(
-                lb, l, accType, slice, iter[0], ArrayRef<AffineMap>{id, id},
-                parallel,
-                [&](OpBuilder &gb, Location gl, ValueRange args) {
-                  Value x = convertScalar(gb, gl, args[0], acc);
-                  Value s =
-                      isa<FloatType>(acc)
-                          ? (Value)arith::AddFOp::create(gb, gl, x, args[1])
-                          : arith::AddIOp::create(gb, gl, x, args[1]);
-                  linalg::YieldOp::create(gb, gl, s);
-                })
-                .getResult(0);
-        if (!exclusive)
-          out = write(out, next);
+        // One generic updates the accumulator in place and produces the
+        // slice to write (the sum before or after the add, in the element
+        // type), so that nothing else reads the accumulator it overwrites.
+        Value written =
+            tensor::EmptyOp::create(lb, l, sliceShape, element, sliceDynamic);
+        auto step = linalg::GenericOp::create(
+            lb, l, TypeRange{accType, sliceType}, slice,
+            ValueRange{iter[0], written}, ArrayRef<AffineMap>{id, id, id},
+            parallel, [&](OpBuilder &gb, Location gl, ValueRange args) {
+              Value x = convertScalar(gb, gl, args[0], acc);
+              Value sum = isa<FloatType>(acc)
+                              ? (Value)arith::AddFOp::create(gb, gl, x, args[1])
+                              : arith::AddIOp::create(gb, gl, x, args[1]);
+              Value out =
+                  convertScalar(gb, gl, exclusive ? args[1] : sum, element);
+              linalg::YieldOp::create(gb, gl, ValueRange{sum, out});
+            });
+        Value next = step.getResult(0);
+        Value out = tensor::InsertSliceOp::create(
+            lb, l, step.getResult(1), iter[1], offsets, sliceSizes, strides);
         scf::YieldOp::create(lb, l, ValueRange{next, out});
       });
   return loop.getResult(1);
