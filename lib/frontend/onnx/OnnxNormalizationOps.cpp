@@ -122,9 +122,10 @@ static LogicalResult importLayerNormalization(NodeImporter &n) {
 //===----------------------------------------------------------------------===//
 
 /// BatchNormalization in inference form: the running statistics are inputs.
-/// Opset 7 has `spatial` (0: statistics per activation, shaped like
-/// X.shape[1:]); 14 added `training_mode`, which must be 0. The outputs
-/// beyond Y exist only in training.
+/// Opset 6 says so with `is_test` = 1 (0, its default, is training); 6 to 8
+/// have `spatial` (0: statistics per activation, shaped like X.shape[1:]);
+/// 14 added `training_mode`, which must be 0. The outputs beyond Y exist
+/// only in training.
 static LogicalResult importBatchNormalization(NodeImporter &n) {
   if (failed(n.checkInputCount(5, 5)))
     return failure();
@@ -136,11 +137,17 @@ static LogicalResult importBatchNormalization(NodeImporter &n) {
       n.opset < 9 ? n.intAttr("spatial", 1) : FailureOr<int64_t>(1);
   FailureOr<int64_t> training =
       n.opset >= 14 ? n.intAttr("training_mode", 0) : FailureOr<int64_t>(0);
-  if (failed(type) || failed(epsilon) || failed(spatial) || failed(training))
+  FailureOr<int64_t> test =
+      n.opset < 7 ? n.intAttr("is_test", 0) : FailureOr<int64_t>(1);
+  if (failed(type) || failed(epsilon) || failed(spatial) || failed(training) ||
+      failed(test))
     return failure();
   if (*training)
     return n.emitError() << "training_mode = 1 (statistics of the batch) is "
                             "not supported; only inference";
+  if (!*test)
+    return n.emitError() << "is_test = 0 (training, the default before opset "
+                            "7) is not supported; only inference";
   int64_t rank = type->getRank();
   if (rank < 2)
     return n.emitError() << "X must have rank >= 2 ([N, C, ...]), got shape "
@@ -522,10 +529,10 @@ static LogicalResult importSoftmaxCrossEntropyLoss(NodeImporter &n) {
 // Table
 //===----------------------------------------------------------------------===//
 
-// BatchNormalization before 7 had `is_test` (training by default) and
-// InstanceNormalization before 6 `consumed_inputs`; neither is handled.
+// BatchNormalization and InstanceNormalization before 6 had
+// `consumed_inputs`, which is not handled.
 static const OpSupport kNormalizationOps[] = {
-    {"BatchNormalization", 7, kMaxKnownOpset, importBatchNormalization},
+    {"BatchNormalization", 6, kMaxKnownOpset, importBatchNormalization},
     {"GroupNormalization", 18, kMaxKnownOpset, importGroupNormalization},
     {"InstanceNormalization", 6, kMaxKnownOpset, importInstanceNormalization},
     {"LayerNormalization", 17, kMaxKnownOpset, importLayerNormalization},
