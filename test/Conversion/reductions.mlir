@@ -60,13 +60,18 @@ func.func @argmin_first(%x: tensor<3x5xi32>) -> tensor<5xi64> {
 // -----
 
 // CHECK-LABEL: func @cumsum_constant_axis
-/// A loop over the axis; exclusive writes the running slice before adding.
+/// A loop over the axis; one generic adds the slice into the f32 running sum
+/// in place and gives the slice to write, for exclusive the sum before the
+/// add.
 // CHECK: %[[ACC:.*]] = linalg.fill {{.*}} -> tensor<?x1xf32>
 // CHECK: scf.for %[[I:.*]] = %{{.*}} to %c8 step %{{.*}} iter_args(%[[A:.*]] = %[[ACC]], %[[OUT:.*]] = %{{.*}}) -> (tensor<?x1xf32>, tensor<?x8xf16>)
 // CHECK: %[[X:.*]] = tensor.extract_slice %{{.*}}[0, %[[I]]] [%{{.*}}, 1] [1, 1] : tensor<?x8xf16> to tensor<?x1xf16>
-// CHECK: %[[W:.*]] = linalg.generic {{.*}} ins(%[[A]] : tensor<?x1xf32>)
-// CHECK: tensor.insert_slice %[[W]] into %[[OUT]][0, %[[I]]]
-// CHECK: linalg.generic {{.*}} ins(%[[X]] : tensor<?x1xf16>) outs(%[[A]] : tensor<?x1xf32>)
+// CHECK: %[[STEP:.*]]:2 = linalg.generic {{.*}} ins(%[[X]] : tensor<?x1xf16>) outs(%[[A]], %{{.*}} : tensor<?x1xf32>, tensor<?x1xf16>)
+// CHECK: ^bb0(%{{.*}}: f16, %[[OLD:.*]]: f32, %{{.*}}: f16):
+// CHECK: arith.addf
+// CHECK: arith.truncf %[[OLD]]
+// CHECK: %[[W:.*]] = tensor.insert_slice %[[STEP]]#1 into %[[OUT]][0, %[[I]]]
+// CHECK: scf.yield %[[STEP]]#0, %[[W]]
 func.func @cumsum_constant_axis(%x: tensor<?x8xf16>) -> tensor<?x8xf16> {
   %a = model.constant dense<-1> : tensor<i64>
   %0 = model.cumsum %x, %a {exclusive = true} : (tensor<?x8xf16>, tensor<i64>) -> tensor<?x8xf16>
@@ -147,4 +152,28 @@ func.func @layer_norm(%x: tensor<?x?xf16>, %s: tensor<?xf16>, %b: tensor<64xf16>
 func.func @layer_norm_static(%x: tensor<2x3x4xf32>) -> (tensor<2x3x4xf32>, tensor<1x1x1xf32>) {
   %0:3 = model.layer_norm %x {axis = 0 : i64, epsilon = 0.0 : f32, stash_type = f32} : (tensor<2x3x4xf32>) -> (tensor<2x3x4xf32>, tensor<1x1x1xf32>, tensor<1x1x1xf32>)
   return %0#0, %0#1 : tensor<2x3x4xf32>, tensor<1x1x1xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @dynamic_reduce
+/// The axes mark the reduced dims at run time (checked), a loop nest over
+/// the input combines each element at its indices with those dims zeroed,
+/// and without keepdims the result is reshaped to the unreduced sizes.
+// CHECK: tensor.extract %{{.*}}[%{{.*}}] : tensor<1xi64>
+// CHECK: cf.assert %{{.*}}, "{{.*}} (model.dynamic_reduce): axes are out of range [-rank, rank) or repeated"
+// CHECK: %[[INIT:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<?x?xf32>)
+// CHECK: scf.for {{.*}} iter_args(%[[A:.*]] = %[[INIT]])
+// CHECK: scf.for
+// CHECK: %[[X:.*]] = tensor.extract %{{.*}}[%{{.*}}, %{{.*}}] : tensor<4x8xf16>
+// CHECK: arith.extf %[[X]]
+// CHECK: arith.addf
+// CHECK: tensor.insert
+// CHECK: arith.divf
+// CHECK: arith.truncf
+// CHECK: %[[SHAPE:.*]] = tensor.from_elements %{{.*}} : tensor<1xi64>
+// CHECK: tensor.reshape %{{.*}}(%[[SHAPE]]) : (tensor<?x?xf16>, tensor<1xi64>) -> tensor<?xf16>
+func.func @dynamic_reduce(%x: tensor<4x8xf16>, %axes: tensor<1xi64>) -> tensor<?xf16> {
+  %0 = model.dynamic_reduce %x, %axes {kind = "mean", keepdims = false} : (tensor<4x8xf16>, tensor<1xi64>) -> tensor<?xf16>
+  return %0 : tensor<?xf16>
 }

@@ -170,12 +170,12 @@ void DimEquivalence::visit(Operation *op) {
           if (d == 0)
             unite(result, i, r.getInput(), i);
       })
-      .Case<ReduceSumOp, ReduceMeanOp, ReduceMaxOp, ReduceMinOp,
-            ReduceProdOp>([&](auto reduce) {
-        if (!reduce.getAxes().empty())
-          uniteKept(result, reduce.getInput(), reduce.getAxes(),
-                    reduce.getKeepdims());
-      })
+      .Case<ReduceSumOp, ReduceMeanOp, ReduceMaxOp, ReduceMinOp, ReduceProdOp>(
+          [&](auto reduce) {
+            if (!reduce.getAxes().empty())
+              uniteKept(result, reduce.getInput(), reduce.getAxes(),
+                        reduce.getKeepdims());
+          })
       .Case<ArgMaxOp, ArgMinOp>([&](auto reduce) {
         uniteKept(result, reduce.getInput(), {(int64_t)reduce.getAxis()},
                   reduce.getKeepdims());

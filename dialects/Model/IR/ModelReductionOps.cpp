@@ -34,9 +34,8 @@ static std::string dimString(int64_t d) {
 //===----------------------------------------------------------------------===//
 
 /// The shape after reducing `axes` of `shape` (all of them when empty).
-static SmallVector<int64_t> reducedShape(ArrayRef<int64_t> shape,
-                                         ArrayRef<int64_t> axes,
-                                         bool keepDims) {
+static SmallVector<int64_t>
+reducedShape(ArrayRef<int64_t> shape, ArrayRef<int64_t> axes, bool keepDims) {
   SmallVector<int64_t> result;
   for (auto [i, d] : llvm::enumerate(shape)) {
     bool reduced = axes.empty() || llvm::is_contained(axes, (int64_t)i);
@@ -61,10 +60,9 @@ static LogicalResult inferReduce(std::optional<Location> loc, Value input,
 /// Sums, means and products of booleans are not defined (ONNX has none);
 /// max and min of i1 are `or` and `and`.
 #define KILN_REDUCE(OP, ALLOWS_I1)                                             \
-  LogicalResult OP::inferReturnTypes(MLIRContext *,                            \
-                                     std::optional<Location> loc,              \
-                                     Adaptor adaptor,                          \
-                                     SmallVectorImpl<Type> &types) {           \
+  LogicalResult OP::inferReturnTypes(                                          \
+      MLIRContext *, std::optional<Location> loc, Adaptor adaptor,             \
+      SmallVectorImpl<Type> &types) {                                          \
     return inferReduce(loc, adaptor.getInput(), adaptor.getAxes(),             \
                        adaptor.getKeepdims(), types);                          \
   }                                                                            \
@@ -86,11 +84,51 @@ KILN_REDUCE(ReduceMaxOp, true)
 KILN_REDUCE(ReduceMinOp, true)
 #undef KILN_REDUCE
 
+LogicalResult DynamicReduceOp::inferReturnTypes(MLIRContext *,
+                                                std::optional<Location> loc,
+                                                Adaptor adaptor,
+                                                SmallVectorImpl<Type> &types) {
+  RankedTensorType type = rankedType(adaptor.getInput());
+  auto axes = rankedType(adaptor.getAxes());
+  auto element = dyn_cast<IntegerType>(axes.getElementType());
+  if (axes.getRank() != 1 || axes.isDynamicDim(0) || !element ||
+      (element.getWidth() != 32 && element.getWidth() != 64))
+    return emitOptionalError(
+        loc, "axes must be a 1-D i32/i64 tensor of static length, got ",
+        adaptor.getAxes().getType());
+  int64_t count = axes.getDimSize(0), rank = type.getRank();
+  if (count > rank)
+    return emitOptionalError(loc, count, " axes for a rank-", rank, " input");
+  SmallVector<int64_t> shape;
+  if (adaptor.getKeepdims()) {
+    for (int64_t d : type.getShape())
+      shape.push_back(d == 1 ? 1 : ShapedType::kDynamic);
+  } else {
+    shape.assign(rank - count, ShapedType::kDynamic);
+  }
+  types.push_back(type.clone(shape));
+  return success();
+}
+KILN_REFINABLE(DynamicReduceOp)
+
+LogicalResult DynamicReduceOp::verify() {
+  StringRef kind = getKind();
+  if (kind != "sum" && kind != "mean" && kind != "prod" && kind != "max" &&
+      kind != "min")
+    return emitOpError("kind must be sum, mean, prod, max or min, got '")
+           << kind << "'";
+  Type element = getInput().getType().getElementType();
+  if (!isa<FloatType, IntegerType>(element))
+    return emitOpError("requires an integer or float tensor, got ") << element;
+  if (element.isInteger(1) && kind != "max" && kind != "min")
+    return emitOpError("'") << kind << "' is not defined on i1 tensors";
+  return success();
+}
+
 #define KILN_ARG_REDUCE(OP)                                                    \
-  LogicalResult OP::inferReturnTypes(MLIRContext *context,                     \
-                                     std::optional<Location> loc,              \
-                                     Adaptor adaptor,                          \
-                                     SmallVectorImpl<Type> &types) {           \
+  LogicalResult OP::inferReturnTypes(                                          \
+      MLIRContext *context, std::optional<Location> loc, Adaptor adaptor,      \
+      SmallVectorImpl<Type> &types) {                                          \
     RankedTensorType type = rankedType(adaptor.getInput());                    \
     int64_t axis = adaptor.getAxis();                                          \
     if (axis < 0 || axis >= type.getRank())                                    \
@@ -129,8 +167,7 @@ static bool isIndexScalar(Type type, bool allowRank0) {
   return t.getRank() == 1 && t.getDimSize(0) == 1;
 }
 
-LogicalResult CumSumOp::inferReturnTypes(MLIRContext *,
-                                         std::optional<Location>,
+LogicalResult CumSumOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &types) {
   types.push_back(adaptor.getInput().getType());

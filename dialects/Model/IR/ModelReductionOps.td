@@ -42,6 +42,29 @@ def Model_ReduceMaxOp : Model_ReduceOp<"reduce_max", "max",
 def Model_ReduceMinOp : Model_ReduceOp<"reduce_min", "min",
     "numbers and i1 (false < true)">;
 
+def Model_DynamicReduceOp : Model_InferredOp<"dynamic_reduce"> {
+  let summary = "Reduces by `kind` over axes known only at run time";
+  let description = [{
+    The reduction `kind` (sum, mean, prod, max or min, as the
+    `model.reduce_*` ops) over the axes held by `axes`, a 1-D i32/i64 tensor
+    of static length k whose values, in `[-rank, rank)` and distinct, are
+    read at run time (a violation is a run-time error). With `keepdims` the
+    result has the input's rank and a reduced dim is 1; without, rank
+    `rank - k`. Which dims are reduced is not known here, so the result dims
+    are dynamic (a static 1 of the input stays 1 with `keepdims`).
+
+    ```mlir
+    %s = model.dynamic_reduce %x, %axes {kind = "sum"} : (tensor<4x8xf32>, tensor<1xi64>) -> tensor<?x?xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$axes,
+                       StrAttr:$kind,
+                       DefaultValuedAttr<BoolAttr, "true">:$keepdims);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input `,` $axes attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 class Model_ArgReduceOp<string mnemonic, string which>
     : Model_InferredOp<mnemonic> {
   let summary = "Index of the " # which # " element along `axis` (i64)";

@@ -1,6 +1,7 @@
-//===- OnnxNormalizationOps.cpp - ONNX normalization operators ------------===//
+//===- OnnxNormalizationOps.cpp - ONNX normalizations and losses ----------===//
 //
-// Handlers of the normalizations and their rows of the operator table.
+// Handlers of the normalizations and the two classification losses, and
+// their rows of the operator table.
 // LayerNormalization is model.layer_norm, whole. The others are composed:
 //   BatchNormalization (inference) = (x - mean) * (scale / sqrt(var + eps)) + B
 //   InstanceNormalization = layer_norm(x, axis 2) * scale[C] + B[C]
@@ -10,7 +11,10 @@
 //   LpNormalization       = x / sum(|x|) (p = 1) or x / sqrt(sum(x^2)) (p = 2)
 //   MeanVarianceNormalization = (x - mean) / (sqrt(var) + 1e-9)
 // where per-channel parameters [C] broadcast as [C, 1, ..., 1] against
-// [N, C, D1, ...].
+// [N, C, D1, ...]. The losses pick each position's class by a one-hot mask
+// over the (static) classes:
+//   NegativeLogLikelihoodLoss = -input[n, target[n, d], d] * weight[target]
+//   SoftmaxCrossEntropyLoss   = NLL(log_softmax(scores, 1), labels, weights)
 //
 //===----------------------------------------------------------------------===//
 #include "lib/frontend/onnx/OnnxReductionOps.h"
@@ -27,8 +31,8 @@ static FailureOr<Value> perChannel(NodeImporter &n, Value v, int64_t trailing,
   auto type = cast<RankedTensorType>(v.getType());
   FailureOr<Value> result = v;
   if (type.getElementType() != element)
-    result = n.create<model::CastOp>({v},
-                                     {n.named("to", TypeAttr::get(element))});
+    result =
+        n.create<model::CastOp>({v}, {n.named("to", TypeAttr::get(element))});
   if (failed(result) || trailing == 0)
     return result;
   int64_t rank = type.getRank();
@@ -63,8 +67,8 @@ static FailureOr<Type> stashTypeAttr(NodeImporter &n) {
 
 /// model.layer_norm with optional scale and bias; its three results.
 static FailureOr<Operation *> layerNorm(NodeImporter &n, Value x, Value scale,
-                                        Value bias, int64_t axis,
-                                        float epsilon, Type stash) {
+                                        Value bias, int64_t axis, float epsilon,
+                                        Type stash) {
   SmallVector<Value> operands = {x};
   if (scale)
     operands.push_back(scale);
@@ -73,8 +77,8 @@ static FailureOr<Operation *> layerNorm(NodeImporter &n, Value x, Value scale,
   FailureOr<Value> y = n.create<model::LayerNormOp>(
       operands,
       {n.named("axis", n.i64(axis)),
-       n.named("epsilon", FloatAttr::get(Float32Type::get(n.getContext()),
-                                         epsilon)),
+       n.named("epsilon",
+               FloatAttr::get(Float32Type::get(n.getContext()), epsilon)),
        n.named("stash_type", TypeAttr::get(stash)),
        n.named("operandSegmentSizes",
                DenseI32ArrayAttr::get(n.getContext(),
@@ -99,7 +103,8 @@ static LogicalResult importLayerNormalization(NodeImporter &n) {
     return failure();
   FailureOr<int64_t> normalized = n.normalizeAxis(*axis, type->getRank());
   FailureOr<Value> x = n.input(0), scale = n.input(1);
-  FailureOr<Value> bias = n.hasInput(2) ? n.input(2) : FailureOr<Value>(Value());
+  FailureOr<Value> bias =
+      n.hasInput(2) ? n.input(2) : FailureOr<Value>(Value());
   if (failed(normalized) || failed(x) || failed(scale) || failed(bias))
     return failure();
   FailureOr<Operation *> op =
@@ -117,9 +122,10 @@ static LogicalResult importLayerNormalization(NodeImporter &n) {
 //===----------------------------------------------------------------------===//
 
 /// BatchNormalization in inference form: the running statistics are inputs.
-/// Opset 7 has `spatial` (0: statistics per activation, shaped like
-/// X.shape[1:]); 14 added `training_mode`, which must be 0. The outputs
-/// beyond Y exist only in training.
+/// Opset 6 says so with `is_test` = 1 (0, its default, is training); 6 to 8
+/// have `spatial` (0: statistics per activation, shaped like X.shape[1:]);
+/// 14 added `training_mode`, which must be 0. The outputs beyond Y exist
+/// only in training.
 static LogicalResult importBatchNormalization(NodeImporter &n) {
   if (failed(n.checkInputCount(5, 5)))
     return failure();
@@ -131,11 +137,17 @@ static LogicalResult importBatchNormalization(NodeImporter &n) {
       n.opset < 9 ? n.intAttr("spatial", 1) : FailureOr<int64_t>(1);
   FailureOr<int64_t> training =
       n.opset >= 14 ? n.intAttr("training_mode", 0) : FailureOr<int64_t>(0);
-  if (failed(type) || failed(epsilon) || failed(spatial) || failed(training))
+  FailureOr<int64_t> test =
+      n.opset < 7 ? n.intAttr("is_test", 0) : FailureOr<int64_t>(1);
+  if (failed(type) || failed(epsilon) || failed(spatial) || failed(training) ||
+      failed(test))
     return failure();
   if (*training)
     return n.emitError() << "training_mode = 1 (statistics of the batch) is "
                             "not supported; only inference";
+  if (!*test)
+    return n.emitError() << "is_test = 0 (training, the default before opset "
+                            "7) is not supported; only inference";
   int64_t rank = type->getRank();
   if (rank < 2)
     return n.emitError() << "X must have rank >= 2 ([N, C, ...]), got shape "
@@ -149,8 +161,7 @@ static LogicalResult importBatchNormalization(NodeImporter &n) {
     if (*spatial && failed(check1D(n, i, "the statistics and parameters")))
       return failure();
     FailureOr<Value> v = n.input(i);
-    FailureOr<Value> p =
-        failed(v) ? v : perChannel(n, *v, trailing, element);
+    FailureOr<Value> p = failed(v) ? v : perChannel(n, *v, trailing, element);
     if (failed(p))
       return failure();
     params.push_back(*p);
@@ -205,13 +216,11 @@ static LogicalResult importInstanceNormalization(NodeImporter &n) {
   FailureOr<Value> x = n.input(0), scale = n.input(1), bias = n.input(2);
   if (failed(x) || failed(scale) || failed(bias))
     return failure();
-  FailureOr<Operation *> norm =
-      layerNorm(n, *x, {}, {}, 2, *epsilon,
-                defaultStashType(type->getElementType()));
+  FailureOr<Operation *> norm = layerNorm(
+      n, *x, {}, {}, 2, *epsilon, defaultStashType(type->getElementType()));
   if (failed(norm))
     return failure();
-  return n.setOutput(0,
-                     scaleAndShift(n, (*norm)->getResult(0), *scale, *bias));
+  return n.setOutput(0, scaleAndShift(n, (*norm)->getResult(0), *scale, *bias));
 }
 
 /// GroupNormalization: statistics per instance and group of C / G channels.
@@ -227,10 +236,10 @@ static LogicalResult importGroupNormalization(NodeImporter &n) {
       failed(check1D(n, 1, "scale")) || failed(check1D(n, 2, "bias")))
     return failure();
   bool perChannelParams = n.opset >= 21;
-  FailureOr<Type> stash = perChannelParams
-                              ? stashTypeAttr(n)
-                              : FailureOr<Type>(
-                                    defaultStashType(type->getElementType()));
+  FailureOr<Type> stash =
+      perChannelParams
+          ? stashTypeAttr(n)
+          : FailureOr<Type>(defaultStashType(type->getElementType()));
   if (failed(stash))
     return failure();
   if (type->getRank() < 2)
@@ -238,12 +247,11 @@ static LogicalResult importGroupNormalization(NodeImporter &n) {
                          << formatShape(type->getShape());
   int64_t channels = type->getDimSize(1);
   if (ShapedType::isDynamic(channels))
-    return n.emitError() << "the channel dim of X " << formatShape(type->getShape())
-                         << " must be static";
+    return n.emitError() << "the channel dim of X "
+                         << formatShape(type->getShape()) << " must be static";
   if (*groups <= 0 || channels % *groups != 0)
     return n.emitError() << "num_groups = " << *groups
-                         << " does not divide the " << channels
-                         << " channels";
+                         << " does not divide the " << channels << " channels";
   FailureOr<Value> x = n.input(0), scale = n.input(1), bias = n.input(2);
   if (failed(x) || failed(scale) || failed(bias))
     return failure();
@@ -341,24 +349,200 @@ static LogicalResult importMeanVarianceNormalization(NodeImporter &n) {
   FailureOr<Value> denominator = elementwise<model::AddOp>(n, *std, *eps);
   if (failed(denominator))
     return failure();
-  return n.setOutput(0,
-                     elementwise<model::DivOp>(n, *centered, *denominator));
+  return n.setOutput(0, elementwise<model::DivOp>(n, *centered, *denominator));
+}
+
+//===----------------------------------------------------------------------===//
+// NegativeLogLikelihoodLoss, SoftmaxCrossEntropyLoss
+//===----------------------------------------------------------------------===//
+
+/// The node's `reduction` (none, sum or mean; mean by default).
+static FailureOr<std::string> reductionAttr(NodeImporter &n) {
+  const onnx::AttributeProto *attr = n.findAttr("reduction");
+  if (!attr)
+    return std::string("mean");
+  if (attr->type() != onnx::AttributeProto::STRING)
+    return n.emitError() << "attribute 'reduction' must be a STRING";
+  if (attr->s() != "none" && attr->s() != "sum" && attr->s() != "mean")
+    return n.emitError() << "reduction '" << attr->s()
+                         << "' is not one of none, sum, mean";
+  return attr->s();
+}
+
+/// NLL of log-probabilities `input` [N, C, D...] at `target` [N, D...]:
+///   mask[n, c, d] = target[n, d] == c
+///   w[n, d] = target[n, d] == ignore_index ? 0 : sum_c(mask * weight[c])
+///                                                (1 without weights)
+///   loss[n, d] = -sum_c(mask * input) * w[n, d]
+/// then none: loss, sum: sum(loss), mean: sum(loss) / sum(w). A target
+/// outside [0, C) (other than ignore_index) selects no class: its loss and
+/// weight are 0.
+static FailureOr<Value> buildNLL(NodeImporter &n, Value input, Value target,
+                                 Value weight, StringRef reduction,
+                                 std::optional<int64_t> ignoreIndex) {
+  auto type = cast<RankedTensorType>(input.getType());
+  auto targetType = cast<RankedTensorType>(target.getType());
+  Type element = type.getElementType();
+  Type index = targetType.getElementType();
+  int64_t rank = type.getRank();
+  if (rank < 2)
+    return n.emitError() << "input must have rank >= 2 ([N, C, ...]), got "
+                         << formatShape(type.getShape());
+  SmallVector<int64_t> expected(type.getShape());
+  expected.erase(expected.begin() + 1);
+  bool shapesAgree =
+      targetType.getRank() == rank - 1 &&
+      llvm::all_of(llvm::zip(expected, targetType.getShape()), [](auto dims) {
+        auto [a, b] = dims;
+        return ShapedType::isDynamic(a) || ShapedType::isDynamic(b) || a == b;
+      });
+  if (!shapesAgree)
+    return n.emitError() << "target shape "
+                         << formatShape(targetType.getShape())
+                         << " does not match input shape "
+                         << formatShape(type.getShape()) << " without dim 1";
+  int64_t classes = type.getDimSize(1);
+  if (ShapedType::isDynamic(classes))
+    return n.emitError() << "the class dim of " << formatShape(type.getShape())
+                         << " must be static";
+  if (weight) {
+    auto weightType = cast<RankedTensorType>(weight.getType());
+    if (weightType.getRank() != 1 || weightType.getDimSize(0) != classes)
+      return n.emitError() << "weight of shape "
+                           << formatShape(weightType.getShape())
+                           << " is not one weight per class ([" << classes
+                           << "])";
+  }
+
+  // The class index along dim 1: [1, C, 1, ...].
+  SmallVector<int64_t> iotaShape(rank, 1);
+  iotaShape[1] = classes;
+  SmallVector<int64_t> iota = llvm::to_vector(llvm::seq<int64_t>(0, classes));
+  FailureOr<Value> classIndex = n.create<model::ConstantOp>(
+      {}, {n.named("value", makeIntegerAttr(iotaShape, index, iota))});
+  FailureOr<Value> column = n.create<model::UnsqueezeOp>(
+      {target}, {n.named("axes", n.i64Array({1}))});
+  if (failed(classIndex) || failed(column))
+    return failure();
+  FailureOr<Value> mask = elementwise<model::EqualOp>(n, *column, *classIndex);
+  FailureOr<Value> zero = scalarConstant(n, element, 0);
+  if (failed(mask) || failed(zero))
+    return failure();
+  auto pick = [&](Value v) -> FailureOr<Value> {
+    FailureOr<Value> masked = elementwise<model::WhereOp>(n, *mask, v, *zero);
+    if (failed(masked))
+      return failure();
+    return reduce<model::ReduceSumOp>(n, *masked, {1}, false);
+  };
+
+  FailureOr<Value> w;
+  if (weight) {
+    SmallVector<int64_t> trailing =
+        llvm::to_vector(llvm::seq<int64_t>(1, rank - 1));
+    FailureOr<Value> perClass =
+        trailing.empty()
+            ? FailureOr<Value>(weight)
+            : n.create<model::UnsqueezeOp>(
+                  {weight}, {n.named("axes", n.i64Array(trailing))});
+    w = failed(perClass) ? perClass : pick(*perClass);
+  } else {
+    FailureOr<Value> one = scalarConstant(n, element, 1);
+    w = failed(one) ? one : pick(*one);
+  }
+  if (failed(w))
+    return failure();
+  if (ignoreIndex) {
+    FailureOr<Value> ignored = n.create<model::ConstantOp>(
+        {}, {n.named("value", makeIntegerAttr({}, index, {*ignoreIndex}))});
+    FailureOr<Value> isIgnored =
+        failed(ignored) ? ignored
+                        : elementwise<model::EqualOp>(n, target, *ignored);
+    w = failed(isIgnored)
+            ? isIgnored
+            : elementwise<model::WhereOp>(n, *isIgnored, *zero, *w);
+    if (failed(w))
+      return failure();
+  }
+  FailureOr<Value> picked = pick(input);
+  FailureOr<Value> negated =
+      failed(picked) ? picked : elementwise<model::NegOp>(n, *picked);
+  FailureOr<Value> loss =
+      failed(negated) ? negated : elementwise<model::MulOp>(n, *negated, *w);
+  if (failed(loss) || reduction == "none")
+    return loss;
+  FailureOr<Value> total = reduce<model::ReduceSumOp>(n, *loss, {}, false);
+  if (failed(total) || reduction == "sum")
+    return total;
+  FailureOr<Value> count = reduce<model::ReduceSumOp>(n, *w, {}, false);
+  if (failed(count))
+    return failure();
+  return elementwise<model::DivOp>(n, *total, *count);
+}
+
+static FailureOr<std::optional<int64_t>> ignoreIndexAttr(NodeImporter &n) {
+  if (!n.findAttr("ignore_index"))
+    return std::optional<int64_t>();
+  FailureOr<int64_t> value = n.intAttr("ignore_index");
+  if (failed(value))
+    return failure();
+  return std::optional<int64_t>(*value);
+}
+
+static LogicalResult importNegativeLogLikelihoodLoss(NodeImporter &n) {
+  if (failed(n.checkInputCount(2, 3)))
+    return failure();
+  FailureOr<std::string> reduction = reductionAttr(n);
+  FailureOr<std::optional<int64_t>> ignoreIndex = ignoreIndexAttr(n);
+  FailureOr<Value> input = n.input(0), target = n.input(1);
+  FailureOr<Value> weight =
+      n.hasInput(2) ? n.input(2) : FailureOr<Value>(Value());
+  if (failed(reduction) || failed(ignoreIndex) || failed(input) ||
+      failed(target) || failed(weight))
+    return failure();
+  return n.setOutput(
+      0, buildNLL(n, *input, *target, *weight, *reduction, *ignoreIndex));
+}
+
+static LogicalResult importSoftmaxCrossEntropyLoss(NodeImporter &n) {
+  if (failed(n.checkInputCount(2, 3)))
+    return failure();
+  FailureOr<std::string> reduction = reductionAttr(n);
+  FailureOr<std::optional<int64_t>> ignoreIndex = ignoreIndexAttr(n);
+  FailureOr<Value> scores = n.input(0), labels = n.input(1);
+  FailureOr<Value> weights =
+      n.hasInput(2) ? n.input(2) : FailureOr<Value>(Value());
+  if (failed(reduction) || failed(ignoreIndex) || failed(scores) ||
+      failed(labels) || failed(weights))
+    return failure();
+  if (cast<RankedTensorType>(scores->getType()).getRank() < 2)
+    return n.emitError() << "scores must have rank >= 2 ([N, C, ...])";
+  FailureOr<Value> logProb = buildLogSoftmax(n, *scores, 1);
+  if (failed(logProb))
+    return failure();
+  if (failed(n.setOutput(0, buildNLL(n, *logProb, *labels, *weights, *reduction,
+                                     *ignoreIndex))))
+    return failure();
+  return n.setOutput(1, *logProb);
 }
 
 //===----------------------------------------------------------------------===//
 // Table
 //===----------------------------------------------------------------------===//
 
-// BatchNormalization before 7 had `is_test` (training by default) and
-// InstanceNormalization before 6 `consumed_inputs`; neither is handled.
+// BatchNormalization and InstanceNormalization before 6 had
+// `consumed_inputs`, which is not handled.
 static const OpSupport kNormalizationOps[] = {
-    {"BatchNormalization", 7, kMaxKnownOpset, importBatchNormalization},
+    {"BatchNormalization", 6, kMaxKnownOpset, importBatchNormalization},
     {"GroupNormalization", 18, kMaxKnownOpset, importGroupNormalization},
     {"InstanceNormalization", 6, kMaxKnownOpset, importInstanceNormalization},
     {"LayerNormalization", 17, kMaxKnownOpset, importLayerNormalization},
     {"LpNormalization", 1, kMaxKnownOpset, importLpNormalization},
     {"MeanVarianceNormalization", 9, kMaxKnownOpset,
      importMeanVarianceNormalization},
+    {"NegativeLogLikelihoodLoss", 12, kMaxKnownOpset,
+     importNegativeLogLikelihoodLoss},
+    {"SoftmaxCrossEntropyLoss", 12, kMaxKnownOpset,
+     importSoftmaxCrossEntropyLoss},
 };
 
 ArrayRef<OpSupport> kiln::onnx_frontend::getNormalizationOpTable() {

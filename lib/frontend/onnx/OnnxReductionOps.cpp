@@ -116,27 +116,26 @@ static LogicalResult importAlongAxis(NodeImporter &n, AlongAxis build) {
   FailureOr<Value> x = n.input(0);
   if (failed(x))
     return failure();
-  bool rows = n.opset < 13 &&
-              llvm::any_of(type->getShape().drop_front(*normalized + 1),
-                           [](int64_t d) { return d != 1; });
+  bool rows =
+      n.opset < 13 && llvm::any_of(type->getShape().drop_front(*normalized + 1),
+                                   [](int64_t d) { return d != 1; });
   if (!rows)
     return n.setOutput(0, build(*x, *normalized));
 
-  FailureOr<SmallVector<int64_t>> target =
-      flattenTarget(n, *type, *normalized);
+  FailureOr<SmallVector<int64_t>> target = flattenTarget(n, *type, *normalized);
   if (failed(target))
     return failure();
-  FailureOr<Value> flat = n.create<model::ReshapeOp>(
-      {*x}, {n.named("shape", n.i64Array(*target))});
+  FailureOr<Value> flat =
+      n.create<model::ReshapeOp>({*x}, {n.named("shape", n.i64Array(*target))});
   if (failed(flat))
     return failure();
   FailureOr<Value> result = build(*flat, 1);
   if (failed(result))
     return failure();
   if (type->hasStaticShape())
-    return n.setOutput(0, n.createOrFold<model::ReshapeOp>(
-                              {*result},
-                              {n.named("shape", n.i64Array(type->getShape()))}));
+    return n.setOutput(
+        0, n.createOrFold<model::ReshapeOp>(
+               {*result}, {n.named("shape", n.i64Array(type->getShape()))}));
   return n.setOutput(0, reshapeLike(n, *result, *x));
 }
 
@@ -165,13 +164,12 @@ static LogicalResult importHardmax(NodeImporter &n) {
     FailureOr<Value> eq = elementwise<model::EqualOp>(n, x, *max);
     if (failed(eq))
       return failure();
-    FailureOr<Value> count = n.create<model::CastOp>(
-        {*eq}, {n.named("to", TypeAttr::get(i32))});
+    FailureOr<Value> count =
+        n.create<model::CastOp>({*eq}, {n.named("to", TypeAttr::get(i32))});
     FailureOr<Value> axisValue = i64Constant(n, {axis}, /*rank0=*/true);
     if (failed(count) || failed(axisValue))
       return failure();
-    FailureOr<Value> running =
-        n.create<model::CumSumOp>({*count, *axisValue});
+    FailureOr<Value> running = n.create<model::CumSumOp>({*count, *axisValue});
     if (failed(running))
       return failure();
     FailureOr<Value> firstCount =
@@ -204,10 +202,20 @@ enum class Reduction {
   SumSquare
 };
 
+/// The `kind` of model.dynamic_reduce that stands for `OpTy`.
+template <typename OpTy> static StringRef dynamicKind();
+template <> StringRef dynamicKind<model::ReduceSumOp>() { return "sum"; }
+template <> StringRef dynamicKind<model::ReduceMeanOp>() { return "mean"; }
+template <> StringRef dynamicKind<model::ReduceProdOp>() { return "prod"; }
+template <> StringRef dynamicKind<model::ReduceMaxOp>() { return "max"; }
+template <> StringRef dynamicKind<model::ReduceMinOp>() { return "min"; }
+
 /// What a Reduce* node asks for: the sorted, non-negative axes (empty: all)
-/// and keepdims, or nothing at all (`noop`).
+/// or a tensor of axes only known at run time, and keepdims; or nothing at
+/// all (`noop`).
 struct ReduceRequest {
   SmallVector<int64_t> axes;
+  Value dynamicAxes;
   bool keepDims = true;
   bool noop = false;
 
@@ -216,6 +224,12 @@ struct ReduceRequest {
   FailureOr<Value> apply(NodeImporter &n, Value v, bool keep) const {
     if (noop)
       return v;
+    if (dynamicAxes)
+      return n.create<model::DynamicReduceOp>(
+          {v, dynamicAxes},
+          {n.named("kind",
+                   StringAttr::get(n.getContext(), dynamicKind<OpTy>())),
+           n.named("keepdims", BoolAttr::get(n.getContext(), keep))});
     return reduce<OpTy>(n, v, axes, keep);
   }
   template <typename OpTy>
@@ -272,8 +286,19 @@ static FailureOr<Value> reduceInFloat(NodeImporter &n, const ReduceRequest &r,
         failed(total) ? total : elementwise<model::LogOp>(n, *total);
     if (failed(log))
       return failure();
-    // The shift has the reduced dims kept; drop them as the node asks.
-    if (!r.noop && !r.keepDims) {
+    // The shift has the reduced dims kept; drop them as the node asks (for
+    // axes known only at run time, by reducing once more).
+    if (!r.noop && !r.keepDims && r.dynamicAxes) {
+      FailureOr<Value> dropped = r.apply<model::ReduceMaxOp>(n, input, false);
+      FailureOr<Value> none =
+          failed(dropped) ? dropped
+                          : elementwise<model::EqualOp>(n, *dropped, *minusInf);
+      shift = failed(none)
+                  ? none
+                  : elementwise<model::WhereOp>(n, *none, *zero, *dropped);
+      if (failed(shift))
+        return failure();
+    } else if (!r.noop && !r.keepDims) {
       SmallVector<int64_t> dropped = r.axes;
       if (dropped.empty())
         dropped = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
@@ -291,8 +316,9 @@ static FailureOr<Value> reduceInFloat(NodeImporter &n, const ReduceRequest &r,
 }
 
 /// Reduce*: `axes` is an attribute before `AxesInputSince` and an optional
-/// constant input from then on; no axes means all dims, or none (the
-/// identity) with noop_with_empty_axes.
+/// input from then on, usually constant (a run-time one makes a
+/// model.dynamic_reduce); no axes means all dims, or none (the identity)
+/// with noop_with_empty_axes.
 template <Reduction Kind, int64_t AxesInputSince>
 static LogicalResult importReduce(NodeImporter &n) {
   bool axesAsInput = n.opset >= AxesInputSince;
@@ -305,7 +331,25 @@ static LogicalResult importReduce(NodeImporter &n) {
   ReduceRequest r;
   r.keepDims = *keepDimsAttr != 0;
   if (axesAsInput) {
-    if (n.hasInput(1)) {
+    FailureOr<RankedTensorType> axesType =
+        n.hasInput(1) ? n.inputType(1) : FailureOr<RankedTensorType>();
+    if (n.hasInput(1) && failed(axesType))
+      return failure();
+    // An input of no elements is known to be empty even when computed at
+    // run time.
+    bool empty = n.hasInput(1) && axesType->getRank() == 1 &&
+                 axesType->getDimSize(0) == 0;
+    if (n.hasInput(1) && !empty && !n.constantInput(1)) {
+      // Axes computed at run time: their number must be known.
+      if (axesType->getRank() != 1 || axesType->isDynamicDim(0))
+        return n.emitError() << "axes computed at run time must be a 1-D "
+                                "tensor of static length, got shape "
+                             << formatShape(axesType->getShape());
+      FailureOr<Value> axes = n.input(1);
+      if (failed(axes))
+        return failure();
+      r.dynamicAxes = *axes;
+    } else if (n.hasInput(1) && !empty) {
       FailureOr<SmallVector<int64_t>> given = n.constantIntInput(1, "axes");
       if (failed(given))
         return failure();
@@ -348,14 +392,12 @@ static LogicalResult importReduce(NodeImporter &n) {
                                       : r.apply<model::ReduceSumOp>(n, *abs));
   } else if constexpr (Kind == Reduction::SumSquare) {
     FailureOr<Value> square = elementwise<model::MulOp>(n, *x, *x);
-    return n.setOutput(0, failed(square)
-                              ? square
-                              : r.apply<model::ReduceSumOp>(n, *square));
+    return n.setOutput(
+        0, failed(square) ? square : r.apply<model::ReduceSumOp>(n, *square));
   } else {
     return n.setOutput(0, reduceInFloat<Kind>(n, r, *x));
   }
 }
-
 
 /// ArgMax/ArgMin(axis, keepdims); select_last_index since opset 12.
 template <typename OpTy> static LogicalResult importArgReduce(NodeImporter &n) {
@@ -376,8 +418,8 @@ template <typename OpTy> static LogicalResult importArgReduce(NodeImporter &n) {
       n.named("axis", n.i64(*normalized)),
       n.named("keepdims", BoolAttr::get(n.getContext(), *keepDims != 0))};
   if (*last)
-    attrs.push_back(n.named("select_last_index",
-                            BoolAttr::get(n.getContext(), true)));
+    attrs.push_back(
+        n.named("select_last_index", BoolAttr::get(n.getContext(), true)));
   return n.setOutput(0, n.create<OpTy>({*x}, attrs));
 }
 

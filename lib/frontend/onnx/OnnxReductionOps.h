@@ -1,4 +1,5 @@
-//===- OnnxReductionOps.h - Building blocks of composed ONNX ops -*- C++ -*-===//
+//===- OnnxReductionOps.h - Building blocks of composed ONNX ops -*- C++
+//-*-===//
 //
 // Internal to the reduction and normalization handlers
 // (OnnxReductionOps.cpp, OnnxNormalizationOps.cpp): the small model-op
@@ -13,8 +14,8 @@
 namespace kiln::onnx_frontend {
 
 /// A rank-0 model.constant of `element` holding `value`.
-mlir::FailureOr<mlir::Value> scalarConstant(NodeImporter &n,
-                                            mlir::Type element, double value);
+mlir::FailureOr<mlir::Value> scalarConstant(NodeImporter &n, mlir::Type element,
+                                            double value);
 
 /// A 1-D i64 model.constant, or a 0-D one of `values[0]` with `rank0`.
 mlir::FailureOr<mlir::Value> i64Constant(NodeImporter &n,
@@ -28,8 +29,9 @@ mlir::FailureOr<mlir::Value> reduce(NodeImporter &n, mlir::Value x,
                                     llvm::ArrayRef<int64_t> axes,
                                     bool keepDims) {
   return n.create<OpTy>(
-      {x}, {n.named("axes", n.i64Array(axes)),
-            n.named("keepdims", mlir::BoolAttr::get(n.getContext(), keepDims))});
+      {x},
+      {n.named("axes", n.i64Array(axes)),
+       n.named("keepdims", mlir::BoolAttr::get(n.getContext(), keepDims))});
 }
 
 /// An elementwise model op of the given operands.

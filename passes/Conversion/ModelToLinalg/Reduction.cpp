@@ -3,6 +3,7 @@
 // iterators over an accumulator filled with the combination's identity
 // (16-bit floats accumulate in f32), so a reduction over zero elements gives
 // that identity; keepdims re-inserts the unit dims with an expand_shape.
+// Axes known only at run time make a loop nest instead (dynamic_reduce).
 // Arg-reductions carry the best value and its index in two accumulators.
 // Layer normalization is three reductions over the normalized dims (sum,
 // sum of squared deviations) and one elementwise pass, then the broadcast
@@ -15,6 +16,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -26,8 +28,7 @@ namespace {
 
 Value constantOf(OpBuilder &b, Location loc, Type type, double value) {
   if (isa<FloatType>(type))
-    return arith::ConstantOp::create(b, loc, type,
-                                     b.getFloatAttr(type, value));
+    return arith::ConstantOp::create(b, loc, type, b.getFloatAttr(type, value));
   return arith::ConstantOp::create(b, loc, type,
                                    b.getIntegerAttr(type, (int64_t)value));
 }
@@ -156,14 +157,23 @@ Value divideByCount(OpBuilder &b, Location loc, Value sum, Value input,
 /// in which type it accumulates.
 enum class ReduceKind { Sum, Mean, Prod, Max, Min };
 template <typename OpTy> constexpr ReduceKind kindOf();
-template <> constexpr ReduceKind kindOf<ReduceSumOp>() { return ReduceKind::Sum; }
-template <> constexpr ReduceKind kindOf<ReduceMeanOp>() { return ReduceKind::Mean; }
-template <> constexpr ReduceKind kindOf<ReduceProdOp>() { return ReduceKind::Prod; }
-template <> constexpr ReduceKind kindOf<ReduceMaxOp>() { return ReduceKind::Max; }
-template <> constexpr ReduceKind kindOf<ReduceMinOp>() { return ReduceKind::Min; }
+template <> constexpr ReduceKind kindOf<ReduceSumOp>() {
+  return ReduceKind::Sum;
+}
+template <> constexpr ReduceKind kindOf<ReduceMeanOp>() {
+  return ReduceKind::Mean;
+}
+template <> constexpr ReduceKind kindOf<ReduceProdOp>() {
+  return ReduceKind::Prod;
+}
+template <> constexpr ReduceKind kindOf<ReduceMaxOp>() {
+  return ReduceKind::Max;
+}
+template <> constexpr ReduceKind kindOf<ReduceMinOp>() {
+  return ReduceKind::Min;
+}
 
-template <typename OpTy>
-struct ReducePattern : OpConversionPattern<OpTy> {
+template <typename OpTy> struct ReducePattern : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
   LogicalResult
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
@@ -219,6 +229,177 @@ struct ReducePattern : OpConversionPattern<OpTy> {
   }
 };
 
+/// dynamic_reduce: which dims reduce is a run-time mask, so no indexing map
+/// can say where an element goes. A loop nest over the input combines each
+/// element into the kept-dims result at its indices with the reduced ones
+/// zeroed:
+///   reduced[d] = d in axes;  out[i with reduced dims 0] op= x[i]
+/// (out has the input's rank, a reduced dim of size 1); without keepdims
+/// that result is reshaped to its unreduced sizes, in order. The axes are
+/// checked (in range, distinct); after a failed check they are clamped, and
+/// the reshape never asks for more elements than there are.
+struct DynamicReducePattern : OpConversionPattern<DynamicReduceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(DynamicReduceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput(), axes = adaptor.getAxes();
+    auto type = cast<RankedTensorType>(input.getType());
+    Type element = type.getElementType();
+    int64_t rank = type.getRank();
+    int64_t count = cast<RankedTensorType>(axes.getType()).getDimSize(0);
+    StringRef kind = op.getKind();
+    OpBuilder &b = rewriter;
+    Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
+    Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
+    Value rankValue = arith::ConstantIndexOp::create(b, loc, rank);
+    Value falseValue = arith::ConstantIntOp::create(b, loc, b.getI1Type(), 0);
+    Value trueValue = arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1);
+
+    // reduced[d], and whether every axis is in range.
+    SmallVector<Value> reduced(rank, falseValue);
+    Value ok = trueValue;
+    for (int64_t i = 0; i < count; ++i) {
+      Value at = arith::ConstantIndexOp::create(b, loc, i);
+      Value raw = arith::IndexCastOp::create(
+          b, loc, b.getIndexType(),
+          tensor::ExtractOp::create(b, loc, axes, ValueRange{at}));
+      Value negative =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, raw, c0);
+      Value axis = arith::SelectOp::create(
+          b, loc, negative, arith::AddIOp::create(b, loc, raw, rankValue), raw);
+      ok = arith::AndIOp::create(
+          b, loc, ok,
+          arith::AndIOp::create(
+              b, loc,
+              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, axis,
+                                    c0),
+              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, axis,
+                                    rankValue)));
+      for (int64_t d = 0; d < rank; ++d) {
+        Value hit =
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, axis,
+                                  arith::ConstantIndexOp::create(b, loc, d));
+        reduced[d] = arith::OrIOp::create(b, loc, reduced[d], hit);
+      }
+    }
+    // Distinct in-range axes mark exactly `count` dims.
+    Value marked = c0;
+    for (Value r : reduced)
+      marked = arith::AddIOp::create(
+          b, loc, marked, arith::SelectOp::create(b, loc, r, c1, c0));
+    ok = arith::AndIOp::create(
+        b, loc, ok,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, marked,
+                              arith::ConstantIndexOp::create(b, loc, count)));
+    emitRuntimeCheck(b, loc, ok, op,
+                     "axes are out of range [-rank, rank) or repeated");
+
+    // The kept-dims result, filled with the identity.
+    bool ordered = kind == "max" || kind == "min";
+    Type acc = ordered ? element : accumulatorType(element);
+    if (kind == "mean" && isa<IntegerType>(element))
+      acc = b.getI64Type();
+    Value identity;
+    ScalarBuilder combine = combineSum;
+    if (kind == "sum" || kind == "mean") {
+      identity = constantOf(b, loc, acc, 0);
+    } else if (kind == "prod") {
+      identity = constantOf(b, loc, acc, 1);
+      combine = combineProd;
+    } else if (kind == "max") {
+      identity = lowestOf(b, loc, acc);
+      combine = combineMax;
+    } else {
+      identity = highestOf(b, loc, acc);
+      combine = combineMin;
+    }
+    SmallVector<Value> dims, keptSizes;
+    SmallVector<int64_t> keptShape;
+    Value reducedCount = c1;
+    for (int64_t d = 0; d < rank; ++d) {
+      dims.push_back(dimValue(b, loc, input, d));
+      keptSizes.push_back(
+          arith::SelectOp::create(b, loc, reduced[d], c1, dims[d]));
+      keptShape.push_back(type.getDimSize(d) == 1 ? 1 : ShapedType::kDynamic);
+      reducedCount = arith::MulIOp::create(
+          b, loc, reducedCount,
+          arith::SelectOp::create(b, loc, reduced[d], dims[d], c1));
+    }
+    auto keptType = RankedTensorType::get(keptShape, acc);
+    SmallVector<Value> dynamicKept;
+    for (int64_t d = 0; d < rank; ++d)
+      if (keptType.isDynamicDim(d))
+        dynamicKept.push_back(keptSizes[d]);
+    Value init = buildFilled(b, loc, keptType, dynamicKept, identity);
+
+    SmallVector<Value> lbs(rank, c0), steps(rank, c1);
+    scf::LoopNest nest = scf::buildLoopNest(
+        b, loc, lbs, dims, steps, ValueRange{init},
+        [&](OpBuilder &nb, Location nl, ValueRange ivs,
+            ValueRange outs) -> scf::ValueVector {
+          SmallVector<Value> target;
+          for (int64_t d = 0; d < rank; ++d)
+            target.push_back(
+                arith::SelectOp::create(nb, nl, reduced[d], c0, ivs[d]));
+          Value x = convertScalar(
+              nb, nl, tensor::ExtractOp::create(nb, nl, input, ivs), acc);
+          Value old = tensor::ExtractOp::create(nb, nl, outs[0], target);
+          Value next = combine(nb, nl, {x, old});
+          return {tensor::InsertOp::create(nb, nl, next, outs[0], target)
+                      .getResult()};
+        });
+    Value result = nest.results.front();
+    if (kind == "mean") {
+      Value countInt =
+          arith::IndexCastOp::create(b, loc, b.getI64Type(), reducedCount);
+      Value divisor =
+          isa<FloatType>(acc)
+              ? (Value)arith::SIToFPOp::create(b, loc, acc, countInt)
+              : convertScalar(b, loc, countInt, acc);
+      result = buildElementwise(
+          b, loc, keptType, result,
+          [&](OpBuilder &eb, Location el, ValueRange args) -> Value {
+            if (isa<FloatType>(acc))
+              return arith::DivFOp::create(eb, el, args[0], divisor);
+            return arith::DivSIOp::create(eb, el, args[0], divisor);
+          });
+    }
+    result = convertElements(b, loc, result, element);
+
+    auto resultType = cast<RankedTensorType>(op.getType());
+    if (!op.getKeepdims()) {
+      // Size j of the result is the j-th unreduced dim.
+      SmallVector<Value> sizes;
+      for (int64_t j = 0; j < resultType.getRank(); ++j) {
+        Value size = c1, before = c0;
+        Value jValue = arith::ConstantIndexOp::create(b, loc, j);
+        for (int64_t d = 0; d < rank; ++d) {
+          Value kept = arith::XOrIOp::create(b, loc, reduced[d], trueValue);
+          Value isJ = arith::AndIOp::create(
+              b, loc, kept,
+              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, before,
+                                    jValue));
+          size = arith::SelectOp::create(b, loc, isJ, dims[d], size);
+          before = arith::AddIOp::create(
+              b, loc, before, arith::SelectOp::create(b, loc, kept, c1, c0));
+        }
+        sizes.push_back(
+            arith::IndexCastOp::create(b, loc, b.getI64Type(), size));
+      }
+      Value shape = tensor::FromElementsOp::create(
+          b, loc, RankedTensorType::get({resultType.getRank()}, b.getI64Type()),
+          sizes);
+      result = tensor::ReshapeOp::create(b, loc, resultType, result, shape);
+    } else if (result.getType() != resultType) {
+      result = tensor::CastOp::create(b, loc, resultType, result);
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 /// argmax/argmin: one generic reducing `axis` into (best value, its index).
 /// A later element replaces the best only when strictly better, or also when
 /// equal with select_last_index, so ties keep the first (last) index; the
@@ -253,15 +434,14 @@ struct ArgReducePattern : OpConversionPattern<OpTy> {
         sizes.push_back(tensor::DimOp::create(rewriter, loc, input, i));
     }
     Type i64 = rewriter.getI64Type();
-    Value bestInit = buildFilled(
-        rewriter, loc, RankedTensorType::get(shape, element), sizes,
-        IsMax ? lowestOf(rewriter, loc, element)
-              : highestOf(rewriter, loc, element));
-    Value indexInit = buildFilled(rewriter, loc,
-                                  RankedTensorType::get(shape, i64), sizes,
-                                  constantOf(rewriter, loc, i64, 0));
-    AffineMap outMap =
-        AffineMap::get(rank, 0, outExprs, rewriter.getContext());
+    Value bestInit =
+        buildFilled(rewriter, loc, RankedTensorType::get(shape, element), sizes,
+                    IsMax ? lowestOf(rewriter, loc, element)
+                          : highestOf(rewriter, loc, element));
+    Value indexInit =
+        buildFilled(rewriter, loc, RankedTensorType::get(shape, i64), sizes,
+                    constantOf(rewriter, loc, i64, 0));
+    AffineMap outMap = AffineMap::get(rank, 0, outExprs, rewriter.getContext());
     SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank),
                                    outMap, outMap};
     auto generic = linalg::GenericOp::create(
@@ -287,14 +467,14 @@ struct ArgReducePattern : OpConversionPattern<OpTy> {
           }
           linalg::YieldOp::create(
               b, l,
-              ValueRange{arith::SelectOp::create(b, l, better, x, best),
-                         arith::SelectOp::create(b, l, better, index,
-                                                 bestIndex)});
+              ValueRange{
+                  arith::SelectOp::create(b, l, better, x, best),
+                  arith::SelectOp::create(b, l, better, index, bestIndex)});
         });
     Value result = generic.getResult(1);
     if (op.getKeepdims())
-      result = tensor::ExpandShapeOp::create(rewriter, loc, op.getType(),
-                                             result, unitDimGroups(rank, {axis}));
+      result = tensor::ExpandShapeOp::create(
+          rewriter, loc, op.getType(), result, unitDimGroups(rank, {axis}));
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -345,22 +525,21 @@ struct LayerNormPattern : CheckedPattern<LayerNormOp> {
     for (int64_t i = 0; i < axis; ++i)
       if (type.isDynamicDim(i))
         outerSizes.push_back(tensor::DimOp::create(rewriter, loc, input, i));
-    Value squares = linalg::GenericOp::create(
-                        rewriter, loc, statsType, ValueRange{input, mean},
-                        buildFilled(rewriter, loc, statsType, outerSizes, zero),
-                        ArrayRef<AffineMap>{identity, outer, outer}, iterators,
-                        [&](OpBuilder &b, Location l, ValueRange args) {
-                          Value d = arith::SubFOp::create(
-                              b, l, convertScalar(b, l, args[0], stash),
-                              args[1]);
-                          linalg::YieldOp::create(
-                              b, l,
-                              arith::AddFOp::create(
-                                  b, l, args[2],
-                                  arith::MulFOp::create(b, l, d, d))
-                                  .getResult());
-                        })
-                        .getResult(0);
+    Value squares =
+        linalg::GenericOp::create(
+            rewriter, loc, statsType, ValueRange{input, mean},
+            buildFilled(rewriter, loc, statsType, outerSizes, zero),
+            ArrayRef<AffineMap>{identity, outer, outer}, iterators,
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value d = arith::SubFOp::create(
+                  b, l, convertScalar(b, l, args[0], stash), args[1]);
+              linalg::YieldOp::create(
+                  b, l,
+                  arith::AddFOp::create(b, l, args[2],
+                                        arith::MulFOp::create(b, l, d, d))
+                      .getResult());
+            })
+            .getResult(0);
     Value epsilon =
         constantOf(rewriter, loc, stash, op.getEpsilon().convertToDouble());
     Value one = constantOf(rewriter, loc, stash, 1);
@@ -466,10 +645,12 @@ struct LayerNormPattern : CheckedPattern<LayerNormOp> {
 void kiln::model_to_linalg::populateReductionPatterns(
     RewritePatternSet &patterns, const DimFacts *facts) {
   MLIRContext *ctx = patterns.getContext();
-  patterns.add<ReducePattern<ReduceSumOp>, ReducePattern<ReduceMeanOp>,
-               ReducePattern<ReduceProdOp>, ReducePattern<ReduceMaxOp>,
-               ReducePattern<ReduceMinOp>, ArgReducePattern<ArgMaxOp, true>,
-               ArgReducePattern<ArgMinOp, false>>(ctx);
+  patterns
+      .add<ReducePattern<ReduceSumOp>, ReducePattern<ReduceMeanOp>,
+           ReducePattern<ReduceProdOp>, ReducePattern<ReduceMaxOp>,
+           ReducePattern<ReduceMinOp>, DynamicReducePattern,
+           ArgReducePattern<ArgMaxOp, true>, ArgReducePattern<ArgMinOp, false>>(
+          ctx);
   patterns.add<LayerNormPattern>(ctx, facts);
   populateScanPatterns(patterns, facts);
 }

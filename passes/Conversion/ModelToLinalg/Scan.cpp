@@ -45,7 +45,8 @@ std::optional<int64_t> constantIndexScalar(Value scalar) {
 ///   acc = 0; for i in order: out[i] = exclusive ? acc : acc + x[i];
 ///                            acc += x[i]
 /// with `order` descending for `reverse`. acc is one slice of the input
-/// (size 1 along the axis) in the accumulator type, updated in place.
+/// (size 1 along the axis) in the accumulator type, updated in place: the
+/// loop must yield the buffer it was given.
 Value buildCumSum(OpBuilder &b, Location loc, Value input, int64_t axis,
                   bool exclusive, bool reverse) {
   auto type = cast<RankedTensorType>(input.getType());
@@ -81,35 +82,32 @@ Value buildCumSum(OpBuilder &b, Location loc, Value input, int64_t axis,
       [&](OpBuilder &lb, Location l, Value i, ValueRange iter) {
         Value pos = i;
         if (reverse)
-          pos = arith::SubIOp::create(
-              lb, l, arith::SubIOp::create(lb, l, n, c1), i);
+          pos = arith::SubIOp::create(lb, l,
+                                      arith::SubIOp::create(lb, l, n, c1), i);
         SmallVector<OpFoldResult> offsets(rank, lb.getIndexAttr(0));
         offsets[axis] = pos;
         Value slice = tensor::ExtractSliceOp::create(
             lb, l, sliceType, input, offsets, sliceSizes, strides);
-        auto write = [&](Value out, Value sum) -> Value {
-          return tensor::InsertSliceOp::create(
-              lb, l, convertElements(lb, l, sum, element), out, offsets,
-              sliceSizes, strides);
-        };
-        Value out = iter[1];
-        if (exclusive)
-          out = write(out, iter[0]);
-        Value next =
-            linalg::GenericOp::create(
-                lb, l, accType, slice, iter[0], ArrayRef<AffineMap>{id, id},
-                parallel,
-                [&](OpBuilder &gb, Location gl, ValueRange args) {
-                  Value x = convertScalar(gb, gl, args[0], acc);
-                  Value s = isa<FloatType>(acc)
-                                ? (Value)arith::AddFOp::create(gb, gl, x,
-                                                               args[1])
-                                : arith::AddIOp::create(gb, gl, x, args[1]);
-                  linalg::YieldOp::create(gb, gl, s);
-                })
-                .getResult(0);
-        if (!exclusive)
-          out = write(out, next);
+        // One generic updates the accumulator in place and produces the
+        // slice to write (the sum before or after the add, in the element
+        // type), so that nothing else reads the accumulator it overwrites.
+        Value written =
+            tensor::EmptyOp::create(lb, l, sliceShape, element, sliceDynamic);
+        auto step = linalg::GenericOp::create(
+            lb, l, TypeRange{accType, sliceType}, slice,
+            ValueRange{iter[0], written}, ArrayRef<AffineMap>{id, id, id},
+            parallel, [&](OpBuilder &gb, Location gl, ValueRange args) {
+              Value x = convertScalar(gb, gl, args[0], acc);
+              Value sum = isa<FloatType>(acc)
+                              ? (Value)arith::AddFOp::create(gb, gl, x, args[1])
+                              : arith::AddIOp::create(gb, gl, x, args[1]);
+              Value out =
+                  convertScalar(gb, gl, exclusive ? args[1] : sum, element);
+              linalg::YieldOp::create(gb, gl, ValueRange{sum, out});
+            });
+        Value next = step.getResult(0);
+        Value out = tensor::InsertSliceOp::create(
+            lb, l, step.getResult(1), iter[1], offsets, sliceSizes, strides);
         scf::YieldOp::create(lb, l, ValueRange{next, out});
       });
   return loop.getResult(1);
@@ -151,9 +149,9 @@ struct CumSumPattern : OpConversionPattern<CumSumOp> {
                      "axis is out of range [-rank, rank) of the input");
     SmallVector<int64_t> cases =
         llvm::to_vector(llvm::seq<int64_t>(0, rank - 1));
-    auto switchOp = scf::IndexSwitchOp::create(
-        rewriter, loc, TypeRange{input.getType()}, normalized, cases,
-        cases.size());
+    auto switchOp =
+        scf::IndexSwitchOp::create(rewriter, loc, TypeRange{input.getType()},
+                                   normalized, cases, cases.size());
     for (int64_t a = 0; a < rank; ++a) {
       Region &region = a + 1 < rank ? switchOp.getCaseRegions()[a]
                                     : switchOp.getDefaultRegion();
@@ -204,13 +202,12 @@ struct TopKPattern : OpConversionPattern<TopKOp> {
     SmallVector<Value> dynamic;
     for (int64_t i = 0; i < rank; ++i)
       if (valuesType.isDynamicDim(i))
-        dynamic.push_back(i == axis ? k
-                                    : tensor::DimOp::create(rewriter, loc,
-                                                            input, i)
-                                          .getResult());
-    Value values0 = tensor::EmptyOp::create(rewriter, loc,
-                                            valuesType.getShape(), element,
-                                            dynamic);
+        dynamic.push_back(
+            i == axis
+                ? k
+                : tensor::DimOp::create(rewriter, loc, input, i).getResult());
+    Value values0 = tensor::EmptyOp::create(
+        rewriter, loc, valuesType.getShape(), element, dynamic);
     Value indices0 = tensor::EmptyOp::create(
         rewriter, loc, indicesType.getShape(), rewriter.getI64Type(), dynamic);
 
@@ -287,10 +284,10 @@ struct TopKPattern : OpConversionPattern<TopKOp> {
                           ib, il, c0, filled, c1, ValueRange{c0},
                           [&](OpBuilder &pb, Location pl, Value q,
                               ValueRange count) {
-                            Value v = tensor::ExtractOp::create(
-                                pb, pl, kept[0], at(q));
-                            Value up = arith::AddIOp::create(pb, pl, count[0],
-                                                             c1);
+                            Value v = tensor::ExtractOp::create(pb, pl, kept[0],
+                                                                at(q));
+                            Value up =
+                                arith::AddIOp::create(pb, pl, count[0], c1);
                             scf::YieldOp::create(
                                 pb, pl,
                                 arith::SelectOp::create(
@@ -314,12 +311,12 @@ struct TopKPattern : OpConversionPattern<TopKOp> {
                             Value to = arith::AddIOp::create(sb, sl, from, c1);
                             Value v = tensor::ExtractOp::create(sb, sl, cur[0],
                                                                 at(from));
-                            Value ix = tensor::ExtractOp::create(
-                                sb, sl, cur[1], at(from));
+                            Value ix = tensor::ExtractOp::create(sb, sl, cur[1],
+                                                                 at(from));
                             Value nv = tensor::InsertOp::create(sb, sl, v,
                                                                 cur[0], at(to));
-                            Value ni = tensor::InsertOp::create(
-                                sb, sl, ix, cur[1], at(to));
+                            Value ni = tensor::InsertOp::create(sb, sl, ix,
+                                                                cur[1], at(to));
                             scf::YieldOp::create(sb, sl, ValueRange{nv, ni});
                           });
                       Value index = arith::IndexCastOp::create(

@@ -137,3 +137,37 @@ func.func @layer_norm_epsilon(%a: tensor<2x3xf32>) {
   %0:3 = model.layer_norm %a {axis = 1 : i64, epsilon = -1.0 : f32, stash_type = f32} : (tensor<2x3xf32>) -> (tensor<2x3xf32>, tensor<2x1xf32>, tensor<2x1xf32>)
   return
 }
+
+// -----
+
+func.func @dynamic_reduce_kind(%a: tensor<2x3xf32>, %axes: tensor<1xi64>) {
+  // expected-error @+1 {{kind must be sum, mean, prod, max or min, got 'l2'}}
+  %0 = model.dynamic_reduce %a, %axes {kind = "l2"} : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<?x?xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_reduce_axes_length(%a: tensor<2x3xf32>, %axes: tensor<?xi64>) {
+  // expected-error @+2 {{axes must be a 1-D i32/i64 tensor of static length, got 'tensor<?xi64>'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = model.dynamic_reduce %a, %axes {kind = "sum"} : (tensor<2x3xf32>, tensor<?xi64>) -> tensor<?x?xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_reduce_too_many(%a: tensor<2x3xf32>, %axes: tensor<3xi64>) {
+  // expected-error @+2 {{3 axes for a rank-2 input}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = model.dynamic_reduce %a, %axes {kind = "sum"} : (tensor<2x3xf32>, tensor<3xi64>) -> tensor<?x?xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_reduce_bool_sum(%a: tensor<2x3xi1>, %axes: tensor<1xi64>) {
+  // expected-error @+1 {{'sum' is not defined on i1 tensors}}
+  %0 = model.dynamic_reduce %a, %axes {kind = "sum"} : (tensor<2x3xi1>, tensor<1xi64>) -> tensor<?x?xi1>
+  return
+}

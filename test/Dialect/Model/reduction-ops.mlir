@@ -53,3 +53,16 @@ func.func @layer_norm(%x: tensor<?x16x?xf16>, %s: tensor<64xf16>, %b: tensor<1xf
   %1:3 = model.layer_norm %x {axis = 1 : i64, epsilon = 0.0 : f32, stash_type = f16} : (tensor<?x16x?xf16>) -> (tensor<?x16x?xf16>, tensor<?x1x1xf16>, tensor<?x1x1xf16>)
   return %0#0, %0#1, %1#2 : tensor<?x16x64xf16>, tensor<?x16x1xf32>, tensor<?x1x1xf16>
 }
+
+// -----
+
+// CHECK-LABEL: func @dynamic_reduce
+func.func @dynamic_reduce(%x: tensor<4x1x8xf32>, %axes: tensor<2xi32>) -> (tensor<?x1x?xf32>, tensor<?xf32>) {
+  /// Which dims reduce is unknown: a static 1 stays, the rest are dynamic.
+  // CHECK: model.dynamic_reduce %{{.*}}, %{{.*}} {kind = "sum"} : (tensor<4x1x8xf32>, tensor<2xi32>) -> tensor<?x1x?xf32>
+  %0 = model.dynamic_reduce %x, %axes {kind = "sum"} : (tensor<4x1x8xf32>, tensor<2xi32>) -> tensor<?x1x?xf32>
+  /// Without keepdims the rank drops by the number of axes.
+  // CHECK: model.dynamic_reduce %{{.*}}, %{{.*}} {keepdims = false, kind = "max"} : (tensor<4x1x8xf32>, tensor<2xi32>) -> tensor<?xf32>
+  %1 = model.dynamic_reduce %x, %axes {kind = "max", keepdims = false} : (tensor<4x1x8xf32>, tensor<2xi32>) -> tensor<?xf32>
+  return %0, %1 : tensor<?x1x?xf32>, tensor<?xf32>
+}
