@@ -69,6 +69,12 @@ MODELS = {
     "attention_dynamic": (SelfAttention, {}, [(3, 5, 64)], {"input_0": {0: "batch", 1: "seq"}}),
 }
 TRACE_SHAPES = {"mlp_dynamic": [(2, 16)], "attention_dynamic": [(2, 8, 64)]}
+# More sizes the same package must serve (sizes/<k>/ of the fixture), one of
+# them 1 in every symbolic dim.
+EXTRA_SHAPES = {
+    "mlp_dynamic": [[(1, 16)], [(33, 16)]],
+    "attention_dynamic": [[(1, 1, 64)], [(1, 13, 64)], [(4, 2, 64)]],
+}
 
 
 def describe(model):
@@ -108,6 +114,17 @@ def generate(name, cls, kwargs, shapes, dynamic_axes):
         np.save(os.path.join(out_dir, f"input_{i}.npy"), a)
     for i, t in enumerate(outs):
         np.save(os.path.join(out_dir, f"expected_{i}.npy"), t.numpy().astype(np.float32))
+    for k, extra in enumerate(EXTRA_SHAPES.get(name, [])):
+        set_dir = os.path.join(out_dir, "sizes", str(k))
+        os.makedirs(set_dir, exist_ok=True)
+        extra_inputs = [rng.standard_normal(s, dtype=np.float32) for s in extra]
+        with torch.no_grad():
+            extra_outs = model(*(torch.from_numpy(a) for a in extra_inputs))
+        extra_outs = extra_outs if isinstance(extra_outs, (tuple, list)) else (extra_outs,)
+        for i, a in enumerate(extra_inputs):
+            np.save(os.path.join(set_dir, f"input_{i}.npy"), a)
+        for i, t in enumerate(extra_outs):
+            np.save(os.path.join(set_dir, f"expected_{i}.npy"), t.numpy().astype(np.float32))
     onnx_model = onnx.load(path)
     onnx.checker.check_model(onnx_model, full_check=True)
     ops, lines = describe(onnx_model)

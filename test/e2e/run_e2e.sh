@@ -22,37 +22,50 @@ rm -f "$pkg" "$workdir"/out_*.npy
 
 fail() { echo "e2e.$name: FAIL: $*" >&2; exit 1; }
 
-# Collect inputs and outputs in index order (input_0, input_1, ..., never lexicographic).
-inputs=() outputs=()
-for ((i = 0; ; i++)); do
-  [[ -f "$model_dir/input_$i.npy" ]] || break
-  inputs+=("--input=@$model_dir/input_$i.npy")
-done
-for ((i = 0; ; i++)); do
-  [[ -f "$model_dir/expected_$i.npy" ]] || break
-  outputs+=("--output=@$workdir/out_$i.npy")
-done
-((${#outputs[@]} > 0)) || fail "no expected_0.npy in $model_dir"
-
 # KILN_E2E_COMPILE_FLAGS: extra kiln-compile flags (e.g. --fuse=none).
 read -r -a extra <<< "${KILN_E2E_COMPILE_FLAGS:-}"
 echo "+ $compile $model_dir/model.onnx -o $pkg ${extra[*]}"
 "$compile" "$model_dir/model.onnx" -o "$pkg" "${extra[@]}" || fail "kiln-compile exited with $?"
 [[ -f "$pkg" ]] || fail "kiln-compile wrote no $pkg"
 
-echo "+ $run $pkg ${inputs[*]} ${outputs[*]}"
-"$run" "$pkg" "${inputs[@]}" "${outputs[@]}" || fail "kiln-run exited with $?"
+# Runs the package on one set of inputs (input_*.npy in $1, index order,
+# never lexicographic) and compares every output with expected_*.npy.
+run_set() {
+  local set_dir=$1 label=$2 i
+  local inputs=() outputs=()
+  rm -f "$workdir"/out_*.npy
+  for ((i = 0; ; i++)); do
+    [[ -f "$set_dir/input_$i.npy" ]] || break
+    inputs+=("--input=@$set_dir/input_$i.npy")
+  done
+  for ((i = 0; ; i++)); do
+    [[ -f "$set_dir/expected_$i.npy" ]] || break
+    outputs+=("--output=@$workdir/out_$i.npy")
+  done
+  ((${#outputs[@]} > 0)) || fail "no expected_0.npy in $set_dir"
+  echo "+ $run $pkg ${inputs[*]} ${outputs[*]}"
+  "$run" "$pkg" "${inputs[@]}" "${outputs[@]}" || fail "$label: kiln-run exited with $?"
+  local status=0
+  for ((i = 0; i < ${#outputs[@]}; i++)); do
+    local actual="$workdir/out_$i.npy"
+    if [[ ! -f "$actual" ]]; then
+      echo "e2e.$name: $label output $i: kiln-run wrote no $actual" >&2
+      status=1
+    elif ! "$python" "$here/compare_npy.py" "$actual" "$set_dir/expected_$i.npy" --atol "$atol"; then
+      echo "e2e.$name: $label output $i: mismatch (atol $atol)" >&2
+      status=1
+    fi
+  done
+  ((status == 0)) || fail "$label: outputs missing or differing from the reference"
+}
 
-status=0
-for ((i = 0; i < ${#outputs[@]}; i++)); do
-  actual="$workdir/out_$i.npy"
-  if [[ ! -f "$actual" ]]; then
-    echo "e2e.$name: output $i: kiln-run wrote no $actual" >&2
-    status=1
-  elif ! "$python" "$here/compare_npy.py" "$actual" "$model_dir/expected_$i.npy" --atol "$atol"; then
-    echo "e2e.$name: output $i: mismatch (atol $atol)" >&2
-    status=1
-  fi
+# The fixture's own inputs, then every extra size a dynamic fixture has
+# (sizes/<k>/): one package serves them all.
+run_set "$model_dir" "inputs"
+sets=1
+for set_dir in "$model_dir"/sizes/*/; do
+  [[ -d "$set_dir" ]] || continue
+  run_set "${set_dir%/}" "sizes/$(basename "$set_dir")"
+  sets=$((sets + 1))
 done
-((status == 0)) || fail "outputs missing or differing from the reference"
-echo "e2e.$name: PASS"
+echo "e2e.$name: PASS ($sets input sets)"
