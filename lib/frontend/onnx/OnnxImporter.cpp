@@ -18,6 +18,8 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Debug.h"
 
+#include <map>
+
 #define DEBUG_TYPE "kiln-onnx-import"
 
 using namespace mlir;
@@ -51,8 +53,21 @@ private:
   FailureOr<int64_t> findDefaultOpset(const onnx::ModelProto &model);
   LogicalResult importNode(const onnx::NodeProto &node, int64_t index,
                            int64_t opset);
+  /// If with a constant condition: the taken branch's nodes, inline.
+  LogicalResult importIf(const onnx::NodeProto &node, StringRef name,
+                         Location loc, int64_t opset);
+  /// A call of a model-local function (FunctionProto): its body, inline,
+  /// with its values renamed under the calling node.
+  LogicalResult inlineFunction(const onnx::NodeProto &node,
+                               const onnx::FunctionProto &function,
+                               StringRef name, Location loc, int64_t opset);
 
   ImportState state;
+  /// The model's functions by (domain, name).
+  std::map<std::pair<std::string, std::string>, const onnx::FunctionProto *>
+      functions;
+  /// Nesting of inlined functions, to refuse recursion.
+  SmallVector<const onnx::FunctionProto *> inlining;
 };
 
 } // namespace
@@ -101,6 +116,13 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   Location loc =
       NameLoc::get(StringAttr::get(state.context, name), state.fileLoc);
   NodeImporter importer(state, node, opset, name, loc);
+
+  auto function = functions.find({node.domain(), node.op_type()});
+  if (function != functions.end())
+    return inlineFunction(node, *function->second, name, loc, opset);
+  if (node.op_type() == "If" &&
+      (node.domain().empty() || node.domain() == "ai.onnx"))
+    return importIf(node, name, loc, opset);
 
   if (!node.domain().empty() && node.domain() != "ai.onnx")
     return mlir::emitError(loc)
@@ -158,6 +180,8 @@ GraphImporter::import(onnx::ModelProto &model) {
   FailureOr<int64_t> opset = findDefaultOpset(model);
   if (failed(opset))
     return failure();
+  for (const onnx::FunctionProto &function : model.functions())
+    functions[{function.domain(), function.name()}] = &function;
 
   MLIRContext *ctx = state.context;
   ctx->getOrLoadDialect<model::ModelDialect>();
@@ -292,6 +316,142 @@ GraphImporter::import(onnx::ModelProto &model) {
   // on.
   model::canonicalize(*module);
   return module;
+}
+
+//===----------------------------------------------------------------------===//
+// Control flow and functions
+//===----------------------------------------------------------------------===//
+
+LogicalResult GraphImporter::importIf(const onnx::NodeProto &node,
+                                      StringRef name, Location loc,
+                                      int64_t opset) {
+  auto error = [&] {
+    return mlir::emitError(loc) << "node '" << name << "' (If): ";
+  };
+  if (node.input_size() != 1)
+    return error() << "expects 1 input (the condition), got "
+                   << node.input_size();
+  auto cond = state.values.find(node.input(0));
+  if (cond == state.values.end())
+    return error() << "input 0 ('" << node.input(0) << "') is not defined";
+  DenseElementsAttr value = cond->second.constant;
+  if (!value || value.getNumElements() != 1 ||
+      !value.getElementType().isInteger(1))
+    return error() << "the condition is computed at run time; kiln imports "
+                      "If only when its condition is a constant bool";
+  bool taken = value.getSplatValue<bool>();
+  const onnx::GraphProto *branch = nullptr;
+  for (const onnx::AttributeProto &attr : node.attribute()) {
+    if (attr.name() != (taken ? "then_branch" : "else_branch"))
+      continue;
+    if (attr.type() != onnx::AttributeProto::GRAPH)
+      return error() << "attribute '" << attr.name() << "' must be a GRAPH";
+    branch = &attr.g();
+  }
+  if (!branch)
+    return error() << "missing attribute '"
+                   << (taken ? "then_branch" : "else_branch") << "'";
+  if (branch->output_size() != node.output_size())
+    return error() << "the taken branch has " << branch->output_size()
+                   << " outputs for the node's " << node.output_size();
+  // A branch's initializers are constants of the branch (scoped names).
+  for (const onnx::TensorProto &init : branch->initializer()) {
+    FailureOr<DenseElementsAttr> c =
+        state.convertTensor(init, [&] { return error(); });
+    if (failed(c))
+      return failure();
+    if (!state.values
+             .try_emplace(init.name(), ValueEntry{nullptr, *c, loc, ""})
+             .second)
+      return error() << "branch initializer '" << init.name()
+                     << "' shadows a value of the outer graph";
+  }
+  for (auto [index, inner] : llvm::enumerate(branch->node()))
+    if (failed(importNode(inner, index, opset)))
+      return failure();
+  for (auto [out, branchOut] :
+       llvm::zip_equal(node.output(), branch->output())) {
+    auto it = state.values.find(branchOut.name());
+    if (it == state.values.end())
+      return error() << "branch output '" << branchOut.name()
+                     << "' is not produced by the branch";
+    if (!out.empty() && !state.values.try_emplace(out, it->second).second)
+      return error() << "output '" << out << "' is defined twice";
+  }
+  return success();
+}
+
+LogicalResult GraphImporter::inlineFunction(const onnx::NodeProto &node,
+                                            const onnx::FunctionProto &function,
+                                            StringRef name, Location loc,
+                                            int64_t opset) {
+  auto error = [&] {
+    return mlir::emitError(loc) << "node '" << name << "' (" << node.op_type()
+                                << ", function of domain '" << node.domain()
+                                << "'): ";
+  };
+  if (llvm::is_contained(inlining, &function))
+    return error() << "the function calls itself";
+  if (node.input_size() > function.input_size() ||
+      node.output_size() > function.output_size())
+    return error() << "called with " << node.input_size() << " inputs and "
+                   << node.output_size() << " outputs; the function has "
+                   << function.input_size() << " and "
+                   << function.output_size();
+  // The function's own default opset, if it names one.
+  int64_t bodyOpset = opset;
+  for (const onnx::OperatorSetIdProto &id : function.opset_import())
+    if (id.domain().empty() || id.domain() == "ai.onnx")
+      bodyOpset = id.version();
+  // Formal names map to the caller's values; every other value of the body
+  // lives under "<node name>/".
+  std::map<std::string, std::string> rename;
+  for (auto [i, formal] : llvm::enumerate(function.input()))
+    rename[formal] = i < size_t(node.input_size()) ? node.input(i) : "";
+  for (auto [i, formal] : llvm::enumerate(function.output()))
+    rename[formal] = i < size_t(node.output_size()) ? node.output(i) : "";
+  auto mapped = [&](const std::string &v) {
+    if (v.empty())
+      return v;
+    auto it = rename.find(v);
+    return it != rename.end() ? it->second : name.str() + "/" + v;
+  };
+  std::map<std::string, const onnx::AttributeProto *> callerAttrs;
+  for (const onnx::AttributeProto &attr : node.attribute())
+    callerAttrs[attr.name()] = &attr;
+  inlining.push_back(&function);
+  for (auto [index, inner] : llvm::enumerate(function.node())) {
+    onnx::NodeProto copy = inner;
+    copy.set_name(name.str() + "/" +
+                  (inner.name().empty()
+                       ? inner.op_type() + "_" + std::to_string(index)
+                       : inner.name()));
+    for (std::string &in : *copy.mutable_input())
+      in = mapped(in);
+    for (std::string &out : *copy.mutable_output())
+      out = mapped(out);
+    // Attributes that refer to the caller's take its value, or are dropped
+    // (the op's default) when the caller does not set them.
+    copy.clear_attribute();
+    for (const onnx::AttributeProto &attr : inner.attribute()) {
+      if (attr.ref_attr_name().empty()) {
+        *copy.add_attribute() = attr;
+        continue;
+      }
+      auto it = callerAttrs.find(attr.ref_attr_name());
+      if (it == callerAttrs.end())
+        continue;
+      onnx::AttributeProto *set = copy.add_attribute();
+      *set = *it->second;
+      set->set_name(attr.name());
+    }
+    if (failed(importNode(copy, index, bodyOpset))) {
+      inlining.pop_back();
+      return failure();
+    }
+  }
+  inlining.pop_back();
+  return success();
 }
 
 //===----------------------------------------------------------------------===//
