@@ -465,8 +465,8 @@ OpFoldResult GatherOp::fold(FoldAdaptor adaptor) {
   int64_t axis = getAxis(), dim = dataType.getDimSize(axis);
   if (!indices || ShapedType::isDynamic(dim))
     return {};
-  // An index out of range reads a clamped position at run time; such a
-  // gather is a frontend's bug to report, not a value to fold.
+  // An index out of range is a run-time error of the gather; such a gather
+  // is a frontend's bug to report, not a value to fold.
   for (int64_t &index : *indices) {
     if (index < -dim || index >= dim)
       return {};

@@ -187,6 +187,9 @@ void kiln::populateModelToLinalgPatterns(RewritePatternSet &patterns,
   model_to_linalg::populateElementwisePatterns(patterns, facts);
   model_to_linalg::populateContractionPatterns(patterns, facts);
   model_to_linalg::populateDataMovementPatterns(patterns, facts);
+  model_to_linalg::populateLayoutPatterns(patterns, facts);
+  model_to_linalg::populateGeneratePatterns(patterns, facts);
+  model_to_linalg::populateIndexingPatterns(patterns, facts);
 }
 
 namespace {
