@@ -281,6 +281,9 @@ struct OpSupport {
 llvm::ArrayRef<OpSupport> getComputeOpTable();
 /// Handlers of data-movement, shape and constant ops (OnnxShapeOps.cpp).
 llvm::ArrayRef<OpSupport> getShapeOpTable();
+/// Handlers of broadcasting, padding, splitting, indexing and shape-built
+/// ops (OnnxDataMovementOps.cpp).
+llvm::ArrayRef<OpSupport> getDataMovementOpTable();
 
 /// The model.reshape target of ONNX's coercion of `type` to 2-D at `axis`
 /// (Flatten, and Softmax before opset 13): [prod(dims[:axis]),
