@@ -326,17 +326,42 @@ func.func @slice_dynamic(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
 
 // -----
 
-/// Negative indices wrap; the index clamps into range before the read.
+/// Indices known only at run time are checked to lie in [-8, 8) by one
+/// reduction over them; the gather is built only when they do (zeros
+/// otherwise), and there negative indices wrap with no clamp.
 // CHECK-LABEL: func @gather
+// CHECK-SAME: (%[[X:.*]]: tensor<2x8x64xf32>, %[[IDS:.*]]: tensor<3xi64>)
+// CHECK: %[[ALL:.*]] = linalg.generic {{.*}}iterator_types = ["reduction"]} ins(%[[IDS]] : tensor<3xi64>)
+// CHECK: arith.cmpi sge
+// CHECK: arith.cmpi slt
+// CHECK: %[[OK:.*]] = tensor.extract %[[ALL]][] : tensor<i1>
+// CHECK: cf.assert %[[OK]], "{{.*}} (model.gather): an index is out of range of the gathered dim"
+// CHECK: scf.if %[[OK]] -> (tensor<2x3x64xf32>) {
 // CHECK: linalg.generic
-// CHECK: arith.index_cast
-// CHECK: arith.select
-// CHECK: arith.minsi
+// CHECK-NOT: arith.minsi
 // CHECK: %[[I0:.*]] = linalg.index 0 : index
-// CHECK: tensor.extract %{{.*}}[%[[I0]], %{{.*}}, %{{.*}}] : tensor<2x8x64xf32>
+// CHECK: %[[NEG:.*]] = arith.cmpi slt
+// CHECK: %[[WRAPPED:.*]] = arith.select %[[NEG]]
+// CHECK: tensor.extract %[[X]][%[[I0]], %[[WRAPPED]], %{{.*}}] : tensor<2x8x64xf32>
+// CHECK: } else {
+// CHECK: linalg.fill
 func.func @gather(%x: tensor<2x8x64xf32>, %ids: tensor<3xi64>) -> tensor<2x3x64xf32> {
   %0 = model.gather %x, %ids {axis = 1 : i64} : (tensor<2x8x64xf32>, tensor<3xi64>) -> tensor<2x3x64xf32>
   return %0 : tensor<2x3x64xf32>
+}
+
+// -----
+
+/// Near miss: constant indices in range need no check.
+// CHECK-LABEL: func @gather_constant_indices
+// CHECK-NOT: cf.assert
+// CHECK-NOT: scf.if
+// CHECK: linalg.generic
+// CHECK: tensor.extract
+func.func @gather_constant_indices(%x: tensor<2x8x64xf32>) -> tensor<2x2x64xf32> {
+  %ids = model.constant dense<[1, -1]> : tensor<2xi64>
+  %0 = model.gather %x, %ids {axis = 1 : i64} : (tensor<2x8x64xf32>, tensor<2xi64>) -> tensor<2x2x64xf32>
+  return %0 : tensor<2x2x64xf32>
 }
 
 // -----

@@ -16,6 +16,7 @@
 // may be refinements of the inferred ones) stay valid.
 //
 //===----------------------------------------------------------------------===//
+#include "dialects/Model/IR/ModelFoldUtils.h"
 #include "dialects/Model/IR/ModelOps.h"
 
 #include "mlir/IR/Matchers.h"
@@ -25,24 +26,16 @@
 
 using namespace mlir;
 using namespace kiln::model;
+using namespace kiln::model::fold;
 
-namespace {
-
-/// Folding materializes its result in the IR (and in the package); beyond
-/// the small shapes, scales and masks that `model.constant` is meant for,
-/// computing at compile time only trades code for data.
-constexpr int64_t kMaxFoldElements = 4096;
-
-/// The contents of a constant operand, when it is small enough to fold.
-DenseElementsAttr smallConstant(Attribute attr) {
+DenseElementsAttr kiln::model::fold::smallConstant(Attribute attr) {
   auto dense = dyn_cast_or_null<DenseElementsAttr>(attr);
   if (!dense || dense.getNumElements() > kMaxFoldElements)
     return nullptr;
   return dense;
 }
 
-/// A result type that a folder may produce a constant of.
-bool isFoldableResult(Type type) {
+bool kiln::model::fold::isFoldableResult(Type type) {
   auto ranked = dyn_cast<RankedTensorType>(type);
   if (!ranked || !ranked.hasStaticShape())
     return false;
@@ -50,16 +43,14 @@ bool isFoldableResult(Type type) {
   return count && *count <= kMaxFoldElements;
 }
 
-/// Integers fold only when signless: the lowering's arithmetic is signed
-/// (divsi, cmpi slt) and would disagree with a fold of unsigned values.
-bool isFoldableInt(Type element) {
+bool kiln::model::fold::isFoldableInt(Type element) {
   auto type = dyn_cast<IntegerType>(element);
   return type && type.isSignless() && type.getWidth() <= 64;
 }
 
-/// Whether `v` is representable in a signed integer of `width` bits, i.e.
-/// whether computing in int64 gave the value the narrow type holds.
-bool fitsWidth(int64_t v, unsigned width) {
+/// Computing in int64 gave the value the narrow type holds exactly when it
+/// fits.
+bool kiln::model::fold::fitsWidth(int64_t v, unsigned width) {
   if (width >= 64)
     return true;
   int64_t limit = int64_t(1) << (width - 1);
@@ -67,12 +58,11 @@ bool fitsWidth(int64_t v, unsigned width) {
 }
 
 
-/// For each element of a tensor of static `shape`, in row-major order, the
-/// linear index sum(position[i] * strides[i]) + offset: how folders read
-/// their operands' elements (broadcast, sliced or permuted).
-SmallVector<int64_t> linearIndices(ArrayRef<int64_t> shape,
-                                   ArrayRef<int64_t> strides,
-                                   int64_t offset = 0) {
+/// How folders read their operands' elements (broadcast, sliced or
+/// permuted).
+SmallVector<int64_t> kiln::model::fold::linearIndices(ArrayRef<int64_t> shape,
+                                                      ArrayRef<int64_t> strides,
+                                                      int64_t offset) {
   int64_t rank = shape.size();
   int64_t count = ShapedType::getNumElements(shape);
   SmallVector<int64_t> indices;
@@ -92,19 +82,17 @@ SmallVector<int64_t> linearIndices(ArrayRef<int64_t> shape,
   return indices;
 }
 
-/// The row-major strides of a static shape.
-SmallVector<int64_t> rowMajorStrides(ArrayRef<int64_t> shape) {
+SmallVector<int64_t> kiln::model::fold::rowMajorStrides(ArrayRef<int64_t> shape) {
   SmallVector<int64_t> strides(shape.size(), 1);
   for (int64_t i = int64_t(shape.size()) - 2; i >= 0; --i)
     strides[i] = strides[i + 1] * shape[i + 1];
   return strides;
 }
 
-/// For each element of `resultShape` (row-major), the row-major index of the
-/// element of an operand of `shape` that broadcasts to it: a stretched dim
-/// (size 1, or missing on the left) has stride 0.
-SmallVector<int64_t> broadcastIndices(ArrayRef<int64_t> shape,
-                                      ArrayRef<int64_t> resultShape) {
+/// A stretched dim (size 1, or missing on the left) has stride 0.
+SmallVector<int64_t>
+kiln::model::fold::broadcastIndices(ArrayRef<int64_t> shape,
+                                    ArrayRef<int64_t> resultShape) {
   int64_t offset = resultShape.size() - shape.size();
   SmallVector<int64_t> strides(resultShape.size(), 0);
   for (auto [i, stride] : llvm::enumerate(rowMajorStrides(shape)))
@@ -112,9 +100,9 @@ SmallVector<int64_t> broadcastIndices(ArrayRef<int64_t> shape,
   return linearIndices(resultShape, strides);
 }
 
-/// The elements of `input` at `indices`, as a constant of `type`.
-Attribute gatherElements(DenseElementsAttr input, ArrayRef<int64_t> indices,
-                         Type type) {
+Attribute kiln::model::fold::gatherElements(DenseElementsAttr input,
+                                           ArrayRef<int64_t> indices,
+                                           Type type) {
   auto all = input.getValues<Attribute>();
   SmallVector<Attribute> values;
   values.reserve(indices.size());
@@ -122,6 +110,8 @@ Attribute gatherElements(DenseElementsAttr input, ArrayRef<int64_t> indices,
     values.push_back(all[i]);
   return DenseElementsAttr::get(cast<ShapedType>(type), values);
 }
+
+namespace {
 
 //===----------------------------------------------------------------------===//
 // Elementwise constant folding
@@ -531,8 +521,8 @@ OpFoldResult GatherOp::fold(FoldAdaptor adaptor) {
   int64_t axis = getAxis(), dim = dataType.getDimSize(axis);
   if (!indices || ShapedType::isDynamic(dim))
     return {};
-  // An index out of range reads a clamped position at run time; such a
-  // gather is a frontend's bug to report, not a value to fold.
+  // An index out of range is a run-time error of the gather; such a gather
+  // is a frontend's bug to report, not a value to fold.
   for (int64_t &index : *indices) {
     if (index < -dim || index >= dim)
       return {};
@@ -820,16 +810,6 @@ OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
       getType());
 }
 
-namespace {
-/// One element of a shape vector: a constant, or dim `dim` of `dimOf` as
-/// model.shape reads it.
-struct ShapeEntry {
-  std::optional<int64_t> constant;
-  Value dimOf;
-  int64_t dim = 0;
-};
-} // namespace
-
 /// The elements of the shape vector `piece`, when each is a constant or a
 /// dim read by model.shape (nullopt otherwise).
 static std::optional<SmallVector<ShapeEntry>> shapeEntries(Value piece) {
@@ -891,35 +871,42 @@ static std::optional<SmallVector<ShapeEntry>> shapeEntries(Value piece) {
   return std::nullopt;
 }
 
-SmallVector<std::optional<int64_t>>
-kiln::model::knownReshapeTarget(Value input, Value shape, SameDimFn sameDim) {
-  int64_t length = cast<RankedTensorType>(shape.getType()).getDimSize(0);
+SmallVector<ShapeEntry> kiln::model::knownShapeEntries(Value shape) {
+  auto shapeType = dyn_cast<RankedTensorType>(shape.getType());
+  if (!shapeType || shapeType.getRank() != 1 || shapeType.isDynamicDim(0))
+    return {};
   SmallVector<Value> pieces = {shape};
   if (auto concat = shape.getDefiningOp<ConcatOp>())
     pieces = llvm::to_vector(concat.getInputs());
-  SmallVector<std::optional<int64_t>> target;
+  SmallVector<ShapeEntry> known;
   for (Value piece : pieces) {
     std::optional<SmallVector<ShapeEntry>> entries = shapeEntries(piece);
     if (!entries) {
       auto type = cast<RankedTensorType>(piece.getType());
       if (!type.hasStaticShape())
         break; // the positions of later entries are unknown
-      target.append(type.getNumElements(), std::nullopt);
+      known.append(type.getNumElements(), ShapeEntry{});
       continue;
     }
-    for (const ShapeEntry &entry : *entries) {
-      int64_t position = target.size();
-      if (entry.constant)
-        target.push_back(*entry.constant);
-      else if ((entry.dimOf == input && entry.dim == position) ||
-               (sameDim && entry.dimOf &&
-                sameDim(entry.dimOf, entry.dim, input, position)))
-        target.push_back(0);
-      else
-        target.push_back(std::nullopt);
-    }
+    llvm::append_range(known, *entries);
   }
-  target.resize(length, std::nullopt);
+  known.resize(shapeType.getDimSize(0));
+  return known;
+}
+
+SmallVector<std::optional<int64_t>>
+kiln::model::knownReshapeTarget(Value input, Value shape, SameDimFn sameDim) {
+  SmallVector<std::optional<int64_t>> target;
+  for (auto [position, entry] : llvm::enumerate(knownShapeEntries(shape))) {
+    if (entry.constant)
+      target.push_back(*entry.constant);
+    else if ((entry.dimOf == input && entry.dim == int64_t(position)) ||
+             (sameDim && entry.dimOf &&
+              sameDim(entry.dimOf, entry.dim, input, position)))
+      target.push_back(0);
+    else
+      target.push_back(std::nullopt);
+  }
   return target;
 }
 

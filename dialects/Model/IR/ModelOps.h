@@ -83,6 +83,28 @@ mlir::FailureOr<llvm::SmallVector<int64_t>>
 inferReshapeShape(std::optional<mlir::Location> loc,
                   llvm::ArrayRef<int64_t> input, llvm::ArrayRef<int64_t> target);
 
+/// One entry of a 1-D shape vector as far as it is known statically: a
+/// constant, dim `dim` of `dimOf` as model.shape reads it at run time, or
+/// neither (known only at run time).
+struct ShapeEntry {
+  std::optional<int64_t> constant;
+  mlir::Value dimOf;
+  int64_t dim = 0;
+};
+
+/// The entries of `shape`, a 1-D integer tensor of static length (empty for
+/// any other type): constants, and the dims that model.shape reads, followed
+/// through a concat along axis 0 and through gathers, slices and reshapes of
+/// a model.shape, which is how exporters assemble shapes.
+llvm::SmallVector<ShapeEntry> knownShapeEntries(mlir::Value shape);
+
+/// The element count of model.range on constant scalars (IntegerAttrs or
+/// FloatAttrs of one type), max(ceil((limit - start) / delta), 0) computed
+/// as the lowering computes it (in the element type for floats); nullopt
+/// for a zero delta or a count beyond int64.
+std::optional<int64_t> rangeLength(mlir::Attribute start, mlir::Attribute limit,
+                                   mlir::Attribute delta);
+
 /// What is statically known of each entry of `shape`, the run-time target of
 /// a model.dynamic_reshape of `input`: constant entries, and 0 ("copy the
 /// input dim", which the reshape means by 0) for an entry that reads

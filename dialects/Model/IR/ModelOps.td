@@ -480,7 +480,7 @@ def Model_GatherOp : Model_InferredOp<"gather"> {
   let description = [{
     ONNX `Gather`: the result shape is `data.shape[:axis] + indices.shape +
     data.shape[axis+1:]`. Negative indices count from the end; an index out
-    of range reads a clamped position rather than out of bounds.
+    of range is a run-time error of the run (never an out-of-bounds read).
 
     ```mlir
     %e = model.gather %table, %ids {axis = 0 : i64} : (tensor<100x16xf32>, tensor<2x5xi64>) -> tensor<2x5x16xf32>
@@ -494,5 +494,6 @@ def Model_GatherOp : Model_InferredOp<"gather"> {
 }
 
 include "dialects/Model/IR/ModelReductionOps.td"
+include "dialects/Model/IR/ModelDataMovementOps.td"
 
 #endif // KILN_MODEL_OPS_TD

@@ -62,7 +62,10 @@ Treatment treatmentOf(Operation *op) {
       .Case<ConstantOp, WeightOp, AddOp, SubOp, MulOp, NegOp, EqualOp,
             WhereOp, MatMulOp, EinsumOp, ReduceSumOp, ReduceProdOp, CumSumOp,
             TransposeOp, ReshapeOp, DynamicReshapeOp, ShapeOp, UnsqueezeOp,
-            SqueezeOp, ConcatOp, SliceOp, GatherOp, BitShiftOp>(
+            SqueezeOp, ConcatOp, SliceOp, GatherOp, BitShiftOp, ExpandOp,
+            TileOp, SplitOp, PadOp, ConstantOfShapeOp, EyeLikeOp, TriluOp,
+            DepthToSpaceOp, SpaceToDepthOp, GatherElementsOp, GatherNDOp,
+            ReverseSequenceOp, SizeOp>(
           [](Operation *) { return Treatment::Retype; })
       .Case<DivOp, ModOp, MaxOp, MinOp, LessOp, GreaterOp, LessEqualOp,
             GreaterEqualOp, SignOp, ReduceMaxOp, ReduceMinOp, ReduceMeanOp,

@@ -298,6 +298,9 @@ llvm::ArrayRef<OpSupport> getActivationOpTable();
 
 /// Einsum (OnnxEinsum.cpp): the equation made explicit for model.einsum.
 mlir::LogicalResult importEinsum(NodeImporter &n);
+/// Handlers of broadcasting, padding, splitting, indexing and shape-built
+/// ops (OnnxDataMovementOps.cpp).
+llvm::ArrayRef<OpSupport> getDataMovementOpTable();
 
 /// The model.reshape target of ONNX's coercion of `type` to 2-D at `axis`
 /// (Flatten, and Softmax before opset 13): [prod(dims[:axis]),

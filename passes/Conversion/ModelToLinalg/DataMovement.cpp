@@ -10,6 +10,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -87,27 +88,6 @@ Value reshapeRowMajor(OpBuilder &b, Location loc, Value input,
   return buildExpandShape(b, loc, resultType, flat, all, sizes);
 }
 
-/// After a failed size check, the value a reshape yields instead of a view
-/// of the wrong number of elements: zeros whose dynamic dims are 0, which
-/// nothing can read out of bounds.
-Value guardedReshape(OpBuilder &b, Location loc, Value ok,
-                     RankedTensorType resultType,
-                     llvm::function_ref<Value(OpBuilder &, Location)> build) {
-  auto ifOp = scf::IfOp::create(
-      b, loc, ok,
-      [&](OpBuilder &nb, Location nloc) {
-        scf::YieldOp::create(nb, nloc, build(nb, nloc));
-      },
-      [&](OpBuilder &nb, Location nloc) {
-        SmallVector<OpFoldResult> sizes;
-        for (int64_t d : resultType.getShape())
-          sizes.push_back(nb.getIndexAttr(ShapedType::isDynamic(d) ? 0 : d));
-        scf::YieldOp::create(nb, nloc,
-                             zerosOfType(nb, nloc, resultType, sizes));
-      });
-  return ifOp.getResult(0);
-}
-
 // reshape: the row-major element order is kept, so a reshape is a
 // collapse_shape / expand_shape to the resolved shape (0 copies an input dim,
 // -1 takes the remaining element count). With dynamic input dims the
@@ -179,7 +159,7 @@ struct ReshapePattern : OpConversionPattern<ReshapeOp> {
                      "the input's element count does not fit the requested "
                      "shape");
     rewriter.replaceOp(
-        op, guardedReshape(rewriter, loc, ok, resultType,
+        op, buildIfValid(rewriter, loc, ok, resultType,
                            [&](OpBuilder &b, Location l) {
                              return reshapeRowMajor(b, l, input, resultType,
                                                     dims);
@@ -305,7 +285,7 @@ struct DynamicReshapePattern : OpConversionPattern<DynamicReshapeOp> {
                      "(negative entries, more than one -1, or a different "
                      "element count)");
     rewriter.replaceOp(
-        op, guardedReshape(rewriter, loc, ok, resultType,
+        op, buildIfValid(rewriter, loc, ok, resultType,
                            [&](OpBuilder &b, Location l) -> Value {
                              Value shape = tensor::FromElementsOp::create(
                                  b, l,
@@ -543,7 +523,9 @@ struct SlicePattern : OpConversionPattern<SliceOp> {
   }
 };
 
-// gather: out[p..., i..., q...] = data[p..., clamp(wrap(indices[i...])), q...]
+// gather: out[p..., i..., q...] = data[p..., wrap(indices[i...]), q...].
+// Indices not proven in [-dim, dim) are checked at run time first; the
+// gather is built only when they are.
 struct GatherPattern : OpConversionPattern<GatherOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -556,55 +538,68 @@ struct GatherPattern : OpConversionPattern<GatherOp> {
     auto indicesType = cast<RankedTensorType>(indices.getType());
     int64_t axis = op.getAxis(), indexRank = indicesType.getRank();
     int64_t rank = resultType.getRank();
-
-    SmallVector<Value> sizes;
-    for (int64_t i = 0; i < rank; ++i) {
-      if (!resultType.isDynamicDim(i))
-        continue;
-      if (i < axis)
-        sizes.push_back(tensor::DimOp::create(rewriter, loc, data, i));
-      else if (i < axis + indexRank)
-        sizes.push_back(tensor::DimOp::create(rewriter, loc, indices, i - axis));
-      else
-        sizes.push_back(tensor::DimOp::create(rewriter, loc, data,
-                                              i - indexRank + 1));
-    }
-    Value empty = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
-                                          resultType.getElementType(), sizes);
-    SmallVector<AffineExpr> indexExprs;
-    for (int64_t i = 0; i < indexRank; ++i)
-      indexExprs.push_back(rewriter.getAffineDimExpr(axis + i));
-    SmallVector<AffineMap> maps = {
-        AffineMap::get(rank, 0, indexExprs, rewriter.getContext()),
-        rewriter.getMultiDimIdentityMap(rank)};
-    SmallVector<utils::IteratorType> iterators(rank,
-                                               utils::IteratorType::parallel);
     Value axisDim = dimValue(rewriter, loc, data, axis);
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, resultType, indices, empty, maps, iterators,
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          Value index =
-              arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
-          Value zero = indexConstant(b, l, 0);
-          Value negative = arith::CmpIOp::create(
-              b, l, arith::CmpIPredicate::slt, index, zero);
-          index = arith::SelectOp::create(
-              b, l, negative, arith::AddIOp::create(b, l, index, axisDim),
-              index);
-          Value last = arith::SubIOp::create(b, l, axisDim,
-                                             indexConstant(b, l, 1));
-          index = arith::MinSIOp::create(
-              b, l, arith::MaxSIOp::create(b, l, index, zero), last);
-          SmallVector<Value> coords;
-          for (int64_t i = 0; i < axis; ++i)
-            coords.push_back(linalg::IndexOp::create(b, l, i));
-          coords.push_back(index);
-          for (int64_t i = axis + 1; i < dataType.getRank(); ++i)
-            coords.push_back(linalg::IndexOp::create(b, l, i + indexRank - 1));
-          Value element = tensor::ExtractOp::create(b, l, data, coords);
-          linalg::YieldOp::create(b, l, element);
-        });
-    rewriter.replaceOp(op, generic.getResult(0));
+
+    DenseElementsAttr constant;
+    std::optional<SmallVector<int64_t>> known =
+        matchPattern(op.getIndices(), m_Constant(&constant))
+            ? getIntValues(constant)
+            : std::nullopt;
+    int64_t dim = dataType.getDimSize(axis);
+    bool proven = known && !ShapedType::isDynamic(dim) &&
+                  llvm::all_of(*known, [&](int64_t v) {
+                    return v >= -dim && v < dim;
+                  });
+    RuntimeChecks checks;
+    if (!proven)
+      checks.require(rewriter, loc,
+                     allIndicesInRange(rewriter, loc, indices,
+                                       [&](OpBuilder &, Location) {
+                                         return axisDim;
+                                       }));
+    Value ok = checks.emit(rewriter, loc, op,
+                           "an index is out of range of the gathered dim");
+
+    auto build = [&](OpBuilder &b, Location l) -> Value {
+      SmallVector<Value> sizes;
+      for (int64_t i = 0; i < rank; ++i) {
+        if (!resultType.isDynamicDim(i))
+          continue;
+        if (i < axis)
+          sizes.push_back(tensor::DimOp::create(b, l, data, i));
+        else if (i < axis + indexRank)
+          sizes.push_back(tensor::DimOp::create(b, l, indices, i - axis));
+        else
+          sizes.push_back(
+              tensor::DimOp::create(b, l, data, i - indexRank + 1));
+      }
+      Value empty = tensor::EmptyOp::create(b, l, resultType.getShape(),
+                                            resultType.getElementType(), sizes);
+      SmallVector<AffineExpr> indexExprs;
+      for (int64_t i = 0; i < indexRank; ++i)
+        indexExprs.push_back(b.getAffineDimExpr(axis + i));
+      SmallVector<AffineMap> maps = {
+          AffineMap::get(rank, 0, indexExprs, b.getContext()),
+          b.getMultiDimIdentityMap(rank)};
+      SmallVector<utils::IteratorType> iterators(rank,
+                                                 utils::IteratorType::parallel);
+      auto generic = linalg::GenericOp::create(
+          b, l, resultType, indices, empty, maps, iterators,
+          [&](OpBuilder &nb, Location nl, ValueRange args) {
+            SmallVector<Value> coords;
+            for (int64_t i = 0; i < axis; ++i)
+              coords.push_back(linalg::IndexOp::create(nb, nl, i));
+            coords.push_back(wrapIndex(nb, nl, args[0], axisDim));
+            for (int64_t i = axis + 1; i < dataType.getRank(); ++i)
+              coords.push_back(
+                  linalg::IndexOp::create(nb, nl, i + indexRank - 1));
+            linalg::YieldOp::create(
+                nb, nl,
+                tensor::ExtractOp::create(nb, nl, data, coords).getResult());
+          });
+      return generic.getResult(0);
+    };
+    rewriter.replaceOp(op, buildIfValid(rewriter, loc, ok, resultType, build));
     return success();
   }
 };

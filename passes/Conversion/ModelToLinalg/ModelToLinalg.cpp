@@ -200,6 +200,9 @@ void kiln::populateModelToLinalgPatterns(RewritePatternSet &patterns,
   model_to_linalg::populateDataMovementPatterns(patterns, facts);
   model_to_linalg::populateEinsumPatterns(patterns, facts);
   model_to_linalg::populateReductionPatterns(patterns, facts);
+  model_to_linalg::populateLayoutPatterns(patterns, facts);
+  model_to_linalg::populateGeneratePatterns(patterns, facts);
+  model_to_linalg::populateIndexingPatterns(patterns, facts);
 }
 
 namespace {

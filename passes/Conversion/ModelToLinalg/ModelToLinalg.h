@@ -9,6 +9,8 @@
 #include "mlir/Transforms/DialectConversion.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 
+#include <optional>
+
 namespace kiln {
 namespace model {
 class DimEquivalence;
@@ -36,6 +38,12 @@ void populateReductionPatterns(mlir::RewritePatternSet &patterns,
                                const DimFacts *facts);
 void populateScanPatterns(mlir::RewritePatternSet &patterns,
                           const DimFacts *facts);
+void populateLayoutPatterns(mlir::RewritePatternSet &patterns,
+                            const DimFacts *facts);
+void populateGeneratePatterns(mlir::RewritePatternSet &patterns,
+                              const DimFacts *facts);
+void populateIndexingPatterns(mlir::RewritePatternSet &patterns,
+                              const DimFacts *facts);
 
 /// A conversion pattern that knows which dims are proven equal.
 template <typename OpTy>
@@ -181,6 +189,98 @@ mlir::Value buildCheckedElementwise(mlir::OpBuilder &b, mlir::Location loc,
 /// The dim `dim` of `value` as an index value (constant when static).
 mlir::Value dimValue(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
                      int64_t dim);
+
+//===----------------------------------------------------------------------===//
+// Run-time guards, indices and shape operands (RuntimeGuards.cpp), shared by
+// the layout, generate and indexing lowerings
+//===----------------------------------------------------------------------===//
+
+/// The run-time conditions a lowering relies on, and-ed into one check.
+struct RuntimeChecks {
+  mlir::Value ok; ///< null while nothing is required
+
+  void require(mlir::OpBuilder &b, mlir::Location loc, mlir::Value condition);
+  /// Requires dim `i` of `lhs` to equal dim `j` of `rhs` unless both are
+  /// static (the verifier compared those).
+  void requireEqualDims(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::Value lhs, int64_t i, mlir::Value rhs,
+                        int64_t j);
+  /// Requires the run-time `size` to be dim `i` of `type` where that is
+  /// static and the size is not `proven` to be it.
+  void requireStaticDim(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::RankedTensorType type, int64_t i,
+                        mlir::Value size, bool proven);
+  /// Emits the check naming `op` when anything was required, and returns
+  /// the i1 for buildIfValid (null when nothing was).
+  mlir::Value emit(mlir::OpBuilder &b, mlir::Location loc, mlir::Operation *op,
+                   const llvm::Twine &what);
+};
+
+/// `ok ? build() : zeros`: after a failed run-time check, the value an op
+/// yields instead of computing from sizes or indices it cannot trust: zeros
+/// of `resultType` whose dynamic dims are 0, which nothing reads out of
+/// bounds. Just `build()` when `ok` is null (nothing to check) or the
+/// constant true.
+mlir::Value
+buildIfValid(mlir::OpBuilder &b, mlir::Location loc, mlir::Value ok,
+             mlir::RankedTensorType resultType,
+             llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location)>
+                 build);
+
+/// Whether every element of the integer tensor `indices` lies in
+/// [-bound, bound): an i1 reduced over the whole tensor, where
+/// `bound(b, loc)` builds the (index) bound inside the reduction's body,
+/// which may read the element's position with linalg.index.
+mlir::Value allIndicesInRange(
+    mlir::OpBuilder &b, mlir::Location loc, mlir::Value indices,
+    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location)> bound);
+
+/// Whether `predicate` holds for every element of `tensor` (one reduction).
+mlir::Value allOf(mlir::OpBuilder &b, mlir::Location loc, mlir::Value tensor,
+                  llvm::function_ref<mlir::Value(mlir::OpBuilder &,
+                                                 mlir::Location, mlir::Value)>
+                      predicate);
+
+/// An integer index known to lie in [-dim, dim) as an index value in
+/// [0, dim): negative indices count from the end (ONNX).
+mlir::Value wrapIndex(mlir::OpBuilder &b, mlir::Location loc,
+                      mlir::Value index, mlir::Value dim);
+
+/// The logical and of two i1 values.
+mlir::Value andOf(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lhs,
+                  mlir::Value rhs);
+
+/// One entry of a shape-like operand (expand's shape, pad's pads, ...): its
+/// value as an index, and the constant when knownShapeEntries proves it.
+struct ShapeOperandEntry {
+  mlir::Value value;
+  std::optional<int64_t> constant;
+};
+
+/// The entries of the shape-like model-level operand `modelValue`, whose
+/// lowered tensor is `lowered`: constants where proven, extracted at run
+/// time otherwise.
+llvm::SmallVector<ShapeOperandEntry> readShapeOperand(mlir::OpBuilder &b,
+                                                      mlir::Location loc,
+                                                      mlir::Value modelValue,
+                                                      mlir::Value lowered);
+
+/// The one element of a lowered scalar tensor (0-D, or 1-D of one element).
+mlir::Value extractScalar(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Value tensor);
+
+/// Of `sizes` (one per dim of `type`), those of its dynamic dims.
+llvm::SmallVector<mlir::Value> dynamicSizesOf(mlir::RankedTensorType type,
+                                              llvm::ArrayRef<mlir::Value> sizes);
+
+/// A linalg.generic over a fresh tensor of `resultType` with dims `sizes`
+/// (one per dim) that yields `body(b, loc, loop indices)`.
+mlir::Value buildIndexed(
+    mlir::OpBuilder &b, mlir::Location loc, mlir::RankedTensorType resultType,
+    llvm::ArrayRef<mlir::Value> sizes,
+    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                   llvm::ArrayRef<mlir::Value>)>
+        body);
 
 } // namespace model_to_linalg
 } // namespace kiln
