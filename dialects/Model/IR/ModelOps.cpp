@@ -140,7 +140,7 @@ static RankedTensorType rankedType(Value v) {
 /// A declared result type is compatible with the inferred one when it has the
 /// same element type and rank and each dim is equal or left dynamic by
 /// inference (a frontend may know more than local inference).
-static bool isRefinementOf(TypeRange inferred, TypeRange declared) {
+bool kiln::model::isRefinementOf(TypeRange inferred, TypeRange declared) {
   if (inferred.size() != declared.size())
     return false;
   for (auto [i, d] : llvm::zip(inferred, declared)) {

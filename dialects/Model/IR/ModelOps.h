@@ -24,6 +24,11 @@ mlir::LogicalResult broadcastShapes(llvm::ArrayRef<int64_t> lhs,
                                     llvm::ArrayRef<int64_t> rhs,
                                     llvm::SmallVectorImpl<int64_t> &result);
 
+/// Whether `declared` result types refine `inferred` ones: same element types
+/// and ranks, each dim equal or left dynamic by inference (a frontend may
+/// know more than local inference). The isCompatibleReturnTypes of every op.
+bool isRefinementOf(mlir::TypeRange inferred, mlir::TypeRange declared);
+
 /// "[2, ?, 4]": a shape as diagnostics print it, `?` for dynamic dims.
 std::string formatShape(llvm::ArrayRef<int64_t> shape);
 

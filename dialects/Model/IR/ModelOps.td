@@ -376,4 +376,6 @@ def Model_GatherOp : Model_InferredOp<"gather"> {
   let hasFolder = 1;
 }
 
+include "dialects/Model/IR/ModelVisionOps.td"
+
 #endif // KILN_MODEL_OPS_TD

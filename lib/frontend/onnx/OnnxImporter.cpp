@@ -101,7 +101,8 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
 
   const OpSupport *match = nullptr;
   SmallVector<const OpSupport *> sameType;
-  for (ArrayRef<OpSupport> table : {getComputeOpTable(), getShapeOpTable()})
+  for (ArrayRef<OpSupport> table : {getComputeOpTable(), getShapeOpTable(),
+                                       getVisionOpTable()})
     for (const OpSupport &entry : table) {
       if (entry.opType != node.op_type())
         continue;
@@ -302,7 +303,8 @@ kiln::onnx_frontend::importOnnxFile(MLIRContext &context, StringRef path) {
 
 std::vector<SupportedOnnxOp> kiln::onnx_frontend::getSupportedOnnxOps() {
   std::vector<SupportedOnnxOp> ops;
-  for (ArrayRef<OpSupport> table : {getComputeOpTable(), getShapeOpTable()})
+  for (ArrayRef<OpSupport> table : {getComputeOpTable(), getShapeOpTable(),
+                                       getVisionOpTable()})
     for (const OpSupport &entry : table)
       ops.push_back({entry.opType.str(), entry.minOpset, entry.maxOpset});
   llvm::sort(ops, [](const SupportedOnnxOp &a, const SupportedOnnxOp &b) {

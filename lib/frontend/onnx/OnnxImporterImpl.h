@@ -281,6 +281,8 @@ struct OpSupport {
 llvm::ArrayRef<OpSupport> getComputeOpTable();
 /// Handlers of data-movement, shape and constant ops (OnnxShapeOps.cpp).
 llvm::ArrayRef<OpSupport> getShapeOpTable();
+/// Handlers of convolution, pooling and LRN (OnnxVisionOps.cpp).
+llvm::ArrayRef<OpSupport> getVisionOpTable();
 
 /// The model.reshape target of ONNX's coercion of `type` to 2-D at `axis`
 /// (Flatten, and Softmax before opset 13): [prod(dims[:axis]),

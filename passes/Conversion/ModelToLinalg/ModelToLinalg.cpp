@@ -187,6 +187,7 @@ void kiln::populateModelToLinalgPatterns(RewritePatternSet &patterns,
   model_to_linalg::populateElementwisePatterns(patterns, facts);
   model_to_linalg::populateContractionPatterns(patterns, facts);
   model_to_linalg::populateDataMovementPatterns(patterns, facts);
+  model_to_linalg::populateVisionPatterns(patterns, facts);
 }
 
 namespace {

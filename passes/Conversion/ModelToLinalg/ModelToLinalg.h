@@ -30,6 +30,8 @@ void populateContractionPatterns(mlir::RewritePatternSet &patterns,
                                  const DimFacts *facts);
 void populateDataMovementPatterns(mlir::RewritePatternSet &patterns,
                                   const DimFacts *facts);
+void populateVisionPatterns(mlir::RewritePatternSet &patterns,
+                            const DimFacts *facts);
 
 /// A conversion pattern that knows which dims are proven equal.
 template <typename OpTy>
