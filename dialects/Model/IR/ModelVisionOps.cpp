@@ -4,6 +4,8 @@
 
 #include "mlir/IR/Diagnostics.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace kiln::model;
 
@@ -397,4 +399,109 @@ LogicalResult LRNOp::verify() {
   if (size < 1 || size > kMaxWindowAttr)
     return emitOpError("size ") << size << " must be in [1, 2^31]";
   return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Resize
+//===----------------------------------------------------------------------===//
+
+/// A run-time list operand of model.resize: 1-D, `length` elements of a
+/// float (or i64) element type.
+static LogicalResult checkResizeList(std::optional<Location> loc, Value list,
+                                     StringRef what, int64_t length,
+                                     bool isFloat) {
+  if (!list)
+    return success();
+  RankedTensorType type = rankedType(list);
+  Type element = type.getElementType();
+  if (type.getRank() != 1 || type.getDimSize(0) != length ||
+      (isFloat ? !isa<FloatType>(element) : !element.isInteger(64)))
+    return emitOptionalError(loc, what, " must be a 1-D ",
+                             isFloat ? "float" : "i64", " tensor of ", length,
+                             " elements, got ", type);
+  return success();
+}
+
+LogicalResult ResizeOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  RankedTensorType input = rankedType(adaptor.getInput());
+  int64_t rank = input.getRank();
+  ArrayRef<double> scales = adaptor.getScales();
+  ArrayRef<int64_t> sizes = adaptor.getSizes();
+  Value scalesInput = adaptor.getScalesInput();
+  Value sizesInput = adaptor.getSizesInput();
+  int given = !scales.empty() + !sizes.empty() + bool(scalesInput) +
+              bool(sizesInput);
+  if (given != 1 || (!scales.empty() && (int64_t)scales.size() != rank) ||
+      (!sizes.empty() && (int64_t)sizes.size() != rank))
+    return emitOptionalError(loc, "exactly one of scales and sizes must be "
+                                  "given, with one entry per dim (",
+                             rank, ")");
+  if (failed(checkResizeList(loc, scalesInput, "scales", rank, true)) ||
+      failed(checkResizeList(loc, sizesInput, "sizes", rank, false)) ||
+      failed(checkResizeList(loc, adaptor.getRoiInput(), "roi", 2 * rank,
+                             true)))
+    return failure();
+  StringRef mode = adaptor.getMode();
+  if (mode != "nearest" && mode != "linear" && mode != "cubic")
+    return emitOptionalError(loc, "mode '", mode,
+                             "' is not one of nearest, linear, cubic");
+  if (mode != "nearest" && !isa<FloatType>(input.getElementType()))
+    return emitOptionalError(loc, mode, " resize needs a floating-point "
+                                        "input, got ",
+                             input.getElementType());
+  StringRef coordinates = adaptor.getCoordinateMode();
+  if (!llvm::is_contained({"half_pixel", "half_pixel_symmetric",
+                           "pytorch_half_pixel", "align_corners", "asymmetric",
+                           "tf_half_pixel_for_nn", "tf_crop_and_resize"},
+                          coordinates))
+    return emitOptionalError(loc, "coordinate_mode '", coordinates,
+                             "' is not supported");
+  StringRef nearest = adaptor.getNearestMode();
+  if (!llvm::is_contained({"round_prefer_floor", "round_prefer_ceil", "floor",
+                           "ceil", "simple"},
+                          nearest))
+    return emitOptionalError(loc, "nearest_mode '", nearest,
+                             "' is not supported");
+  if (coordinates == "tf_crop_and_resize" && !adaptor.getRoiInput() &&
+      (int64_t)adaptor.getRoi().size() != 2 * rank)
+    return emitOptionalError(loc, "tf_crop_and_resize needs ", 2 * rank,
+                             " roi entries, got ", adaptor.getRoi().size());
+  SmallVector<int64_t> shape;
+  for (int64_t i = 0; i < rank; ++i) {
+    int64_t in = input.getDimSize(i);
+    if (scalesInput || sizesInput) {
+      shape.push_back(ShapedType::kDynamic);
+      continue;
+    }
+    if (!sizes.empty()) {
+      if (sizes[i] < 0)
+        return emitOptionalError(loc, "size ", sizes[i], " of dim ", i,
+                                 " is negative");
+      shape.push_back(sizes[i]);
+    } else if (!(scales[i] > 0) || !std::isfinite(scales[i])) {
+      return emitOptionalError(loc, "scale ", scales[i], " of dim ", i,
+                               " is not positive");
+    } else if (ShapedType::isDynamic(in)) {
+      shape.push_back(ShapedType::kDynamic);
+    } else {
+      double out = std::floor(double(in) * scales[i]);
+      if (out > double(int64_t(1) << 62))
+        return emitOptionalError(loc, "dim ", i, " of size ", in,
+                                 " scaled by ", scales[i], " overflows");
+      shape.push_back(int64_t(out));
+    }
+    if (in == 0 && shape.back() != 0)
+      return emitOptionalError(loc, "dim ", i,
+                               " is empty and cannot be resized to ",
+                               dimString(shape.back()));
+  }
+  types.push_back(input.clone(shape));
+  return success();
+}
+/// The lowering builds the result from the input's dims and the scales.
+bool ResizeOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
+  return l == r;
 }

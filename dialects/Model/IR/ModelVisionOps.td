@@ -1,4 +1,4 @@
-//===- ModelVisionOps.td - Convolution, pooling and LRN ops -----*- tablegen -*-===//
+//===- ModelVisionOps.td - Conv, pooling, LRN, resize ops -*- tablegen -*-===//
 //
 // The sliding-window ops of vision models. Their data is channels-first
 // ([N, C, D1, ..., Dk], any k >= 1); channel counts and kernel sizes are
@@ -144,8 +144,8 @@ def Model_LRNOp : Model_InferredOp<"lrn"> {
     ONNX `LRN` on [N, C, ...]:
 
     ```
-    square_sum[n, c, ...] = sum_{max(0, c - floor((size - 1) / 2)) <= i
-                                 <= min(C - 1, c + ceil((size - 1) / 2))} x[n, i, ...]^2
+    square_sum[n, c, ...] = sum over i from max(0, c - floor((size - 1) / 2))
+                            to min(C - 1, c + ceil((size - 1) / 2)) of x[n, i, ...]^2
     y = x / (bias + alpha / size * square_sum) ^ beta
     ```
 
@@ -158,6 +158,67 @@ def Model_LRNOp : Model_InferredOp<"lrn"> {
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input)";
   let hasVerifier = 1;
+}
+
+def Model_ResizeOp : Model_InferredOp<"resize", [AttrSizedOperandSegments]> {
+  let summary = "Resizes every dim by interpolation: ONNX Resize and Upsample";
+  let description = [{
+    Each dim i of the output has `sizes[i]` elements, or `floor(in * scales[i])`
+    with `scales`; exactly one of the two is given, one entry per dim, as an
+    attribute (known sizes) or as an operand read at run time (`scales_input`
+    1-D float, `sizes_input` 1-D i64; every output dim is then symbolic, and
+    a negative size or a scale that is not positive is a run-time error).
+    The scale of a dim is `sizes[i] / in` or `scales[i]`, and
+    `length_resized` is `scale * in` (not rounded). Output position x reads
+    the input at
+
+    ```
+    half_pixel:           (x + 0.5) / scale - 0.5
+    half_pixel_symmetric: in / 2 * (1 - out / length_resized)
+                            + (x + 0.5) / scale - 0.5
+    pytorch_half_pixel:   length_resized > 1 ? (x + 0.5) / scale - 0.5 : 0
+    align_corners:        length_resized == 1 ? 0
+                            : x * (in - 1) / (length_resized - 1)
+    asymmetric:           x / scale
+    tf_half_pixel_for_nn: (x + 0.5) / scale
+    tf_crop_and_resize:   relative to the roi as ONNX states it;
+                            extrapolation_value outside [0, in - 1]
+    ```
+
+    `nearest` takes the element at that coordinate rounded by `nearest_mode`
+    (round_prefer_floor, round_prefer_ceil, floor, ceil, or `simple`: ceil
+    when downsampling, else floor, as Resize-10 and Upsample do), clamped to
+    the input; `linear` interpolates between the two neighbours of the
+    clamped coordinate; `cubic` uses the four neighbours with coefficient
+    `cubic_coeff_a` (edge elements repeat, or with `exclude_outside` taps
+    outside the input get weight 0 and the rest are renormalized). The
+    interpolation is separable: dims are resized one after another. `roi`
+    (an attribute, or the operand `roi_input`) lists the start of every
+    dim, then the ends (tf_crop_and_resize only).
+
+    ```mlir
+    %y = model.resize %x {mode = "linear", scales = array<f64: 1.0, 1.0, 2.0, 2.0>} : (tensor<1x3x4x4xf32>) -> tensor<1x3x8x8xf32>
+    %z = model.resize %x sizes %s {mode = "nearest"} : (tensor<1x3x4x4xf32>, tensor<4xi64>) -> tensor<?x?x?x?xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input,
+                       Optional<AnyRankedTensor>:$scales_input,
+                       Optional<AnyRankedTensor>:$sizes_input,
+                       Optional<AnyRankedTensor>:$roi_input,
+                       DefaultValuedAttr<DenseF64ArrayAttr, "{}">:$scales,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$sizes,
+                       DefaultValuedStrAttr<StrAttr, "nearest">:$mode,
+                       DefaultValuedStrAttr<StrAttr, "half_pixel">:$coordinate_mode,
+                       DefaultValuedStrAttr<StrAttr, "round_prefer_floor">:$nearest_mode,
+                       DefaultValuedAttr<F64Attr, "-0.75">:$cubic_coeff_a,
+                       DefaultValuedAttr<BoolAttr, "false">:$exclude_outside,
+                       DefaultValuedAttr<F64Attr, "0.0">:$extrapolation_value,
+                       DefaultValuedAttr<DenseF64ArrayAttr, "{}">:$roi);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $input (`scales` $scales_input^)? (`sizes` $sizes_input^)?
+    (`roi` $roi_input^)? attr-dict `:` functional-type(operands, results)
+  }];
 }
 
 #endif // KILN_MODEL_VISION_OPS_TD

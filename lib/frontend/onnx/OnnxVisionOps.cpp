@@ -376,6 +376,280 @@ LogicalResult importLRN(NodeImporter &n) {
                                  n.named("bias", b.getF32FloatAttr(*bias))}));
 }
 
+//===----------------------------------------------------------------------===//
+// Resize and Upsample
+//===----------------------------------------------------------------------===//
+
+/// A list input of Resize or Upsample (scales, sizes, roi): its constant
+/// values, or the value itself when only the run knows them. Omitted inputs
+/// and empty tensors (how ONNX leaves out scales) are neither.
+struct ResizeList {
+  SmallVector<double> floats;
+  SmallVector<int64_t> ints;
+  Value runtime;
+  bool empty() const { return floats.empty() && ints.empty() && !runtime; }
+};
+
+FailureOr<ResizeList> readResizeList(NodeImporter &n, int64_t i,
+                                     StringRef role, bool isFloat) {
+  ResizeList list;
+  if (!n.hasInput(i))
+    return list;
+  FailureOr<RankedTensorType> type = n.inputType(i);
+  if (failed(type))
+    return failure();
+  Type element = type->getElementType();
+  if (type->getRank() != 1 ||
+      (isFloat ? !isa<FloatType>(element) : !element.isInteger(64)))
+    return n.emitError() << "input " << i << " (" << role << ") must be a 1-D "
+                         << (isFloat ? "float" : "int64") << " tensor";
+  if (type->getDimSize(0) == 0)
+    return list;
+  if (DenseElementsAttr attr = n.constantInput(i)) {
+    if (!isFloat) {
+      FailureOr<SmallVector<int64_t>> ints = n.constantIntInput(i, role);
+      if (failed(ints))
+        return failure();
+      list.ints = *ints;
+      return list;
+    }
+    for (APFloat value : attr.getValues<APFloat>()) {
+      bool lost;
+      value.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven,
+                    &lost);
+      list.floats.push_back(value.convertToDouble());
+    }
+    return list;
+  }
+  if (type->isDynamicDim(0))
+    return n.emitError() << "input " << i << " (" << role
+                         << ") must have a static length when computed at "
+                            "run time";
+  FailureOr<Value> value = n.input(i);
+  if (failed(value))
+    return failure();
+  list.runtime = *value;
+  return list;
+}
+
+/// What a Resize or Upsample node asks for, before it becomes model.resize.
+struct ResizeRequest {
+  std::string mode, coordinates, nearest;
+  double cubicCoeffA = -0.75, extrapolation = 0;
+  bool excludeOutside = false;
+  ResizeList scales, sizes, roi;
+};
+
+LogicalResult buildResize(NodeImporter &n, const ResizeRequest &r) {
+  FailureOr<Value> input = n.input(0);
+  if (failed(input))
+    return failure();
+  MLIRContext *ctx = n.getContext();
+  Builder b(ctx);
+  auto str = [&](StringRef v) { return StringAttr::get(ctx, v); };
+  SmallVector<Value> operands = {*input};
+  SmallVector<int32_t> segments = {1};
+  for (const ResizeList *list : {&r.scales, &r.sizes, &r.roi}) {
+    segments.push_back(list->runtime ? 1 : 0);
+    if (list->runtime)
+      operands.push_back(list->runtime);
+  }
+  SmallVector<NamedAttribute> attrs = {
+      n.named("operandSegmentSizes", DenseI32ArrayAttr::get(ctx, segments)),
+      n.named("mode", str(r.mode)),
+      n.named("coordinate_mode", str(r.coordinates))};
+  if (!r.scales.floats.empty())
+    attrs.push_back(
+        n.named("scales", DenseF64ArrayAttr::get(ctx, r.scales.floats)));
+  if (!r.sizes.ints.empty())
+    attrs.push_back(n.named("sizes", n.i64Array(r.sizes.ints)));
+  if (r.mode == "nearest")
+    attrs.push_back(n.named("nearest_mode", str(r.nearest)));
+  if (r.mode == "cubic") {
+    attrs.push_back(
+        n.named("cubic_coeff_a", b.getF64FloatAttr(r.cubicCoeffA)));
+    if (r.excludeOutside)
+      attrs.push_back(n.named("exclude_outside", b.getBoolAttr(true)));
+  }
+  if (r.coordinates == "tf_crop_and_resize") {
+    attrs.push_back(
+        n.named("extrapolation_value", b.getF64FloatAttr(r.extrapolation)));
+    if (!r.roi.floats.empty())
+      attrs.push_back(
+          n.named("roi", DenseF64ArrayAttr::get(ctx, r.roi.floats)));
+  }
+  return n.setOutput(0, n.create<model::ResizeOp>(operands, attrs));
+}
+
+/// Spreads per-axis lists of Resize-18's `axes` over all dims: dims not
+/// listed keep scale 1, their size, or roi [0, 1].
+LogicalResult spreadOverAxes(NodeImporter &n, RankedTensorType x,
+                             ArrayRef<int64_t> axes, ResizeRequest &r) {
+  if (r.scales.runtime || r.sizes.runtime || r.roi.runtime)
+    return n.emitError() << "axes with scales, sizes or roi computed at run "
+                            "time are not supported";
+  int64_t rank = x.getRank(), count = axes.size();
+  auto misfit = [&](StringRef what, size_t size) {
+    return n.emitError() << what << " has " << size << " entries for "
+                         << count << " axes";
+  };
+  ArrayRef<double> givenScales = r.scales.floats, givenRoi = r.roi.floats;
+  ArrayRef<int64_t> givenSizes = r.sizes.ints;
+  if (!givenScales.empty() && (int64_t)givenScales.size() != count)
+    return misfit("scales", givenScales.size());
+  if (!givenSizes.empty() && (int64_t)givenSizes.size() != count)
+    return misfit("sizes", givenSizes.size());
+  if (!givenRoi.empty() && (int64_t)givenRoi.size() != 2 * count)
+    return misfit("roi", givenRoi.size());
+  SmallVector<double> scales(rank, 1.0), roi(2 * rank, 0.0);
+  SmallVector<int64_t> sizes(x.getShape());
+  for (int64_t i = 0; i < rank; ++i)
+    roi[rank + i] = 1.0;
+  for (auto [k, axis] : llvm::enumerate(axes)) {
+    if (!givenScales.empty())
+      scales[axis] = givenScales[k];
+    if (!givenSizes.empty())
+      sizes[axis] = givenSizes[k];
+    if (!givenRoi.empty()) {
+      roi[axis] = givenRoi[k];
+      roi[rank + axis] = givenRoi[count + k];
+    }
+  }
+  if (!givenSizes.empty())
+    for (int64_t i = 0; i < rank; ++i)
+      if (ShapedType::isDynamic(sizes[i]))
+        return n.emitError() << "sizes for some axes with the symbolic dim "
+                             << i << " not among them are not supported";
+  if (!givenScales.empty())
+    r.scales.floats = scales;
+  if (!givenSizes.empty())
+    r.sizes.ints = sizes;
+  if (!givenRoi.empty())
+    r.roi.floats = roi;
+  return success();
+}
+
+/// Resize: opset 10 takes (X, scales) with asymmetric coordinates and
+/// Resize-10's nearest rounding; 11 adds roi, sizes and the coordinate,
+/// nearest and cubic attributes; 13 makes roi and scales optional; 18 adds
+/// axes, antialias and keep_aspect_ratio_policy, 19 half_pixel_symmetric.
+/// scales, sizes and roi must be constants.
+LogicalResult importResize(NodeImporter &n) {
+  int64_t opset = n.opset;
+  if (failed(n.checkInputCount(opset == 10 ? 2 : opset < 13 ? 3 : 1,
+                               opset == 10 ? 2 : 4)))
+    return failure();
+  FailureOr<RankedTensorType> x = n.inputType(0);
+  FailureOr<std::string> mode = stringAttr(n, "mode", "nearest");
+  if (failed(x) || failed(mode))
+    return failure();
+  ResizeRequest r;
+  r.mode = *mode;
+  if (r.mode != "nearest" && r.mode != "linear" &&
+      (r.mode != "cubic" || opset == 10))
+    return n.emitError() << "mode '" << r.mode << "' is not supported";
+  if (opset == 10) {
+    r.coordinates = "asymmetric";
+    r.nearest = "simple";
+    FailureOr<ResizeList> scales = readResizeList(n, 1, "scales", true);
+    if (failed(scales))
+      return failure();
+    r.scales = *scales;
+    return buildResize(n, r);
+  }
+  FailureOr<std::string> coordinates =
+      stringAttr(n, "coordinate_transformation_mode", "half_pixel");
+  FailureOr<std::string> nearest =
+      stringAttr(n, "nearest_mode", "round_prefer_floor");
+  FailureOr<float> cubicCoeffA = n.floatAttr("cubic_coeff_a", -0.75f);
+  FailureOr<int64_t> excludeOutside = n.intAttr("exclude_outside", 0);
+  FailureOr<float> extrapolation = n.floatAttr("extrapolation_value", 0.0f);
+  if (failed(coordinates) || failed(nearest) || failed(cubicCoeffA) ||
+      failed(excludeOutside) || failed(extrapolation))
+    return failure();
+  r.coordinates = *coordinates;
+  r.nearest = *nearest;
+  r.cubicCoeffA = *cubicCoeffA;
+  r.excludeOutside = *excludeOutside != 0;
+  r.extrapolation = *extrapolation;
+  bool known = llvm::is_contained({"half_pixel", "pytorch_half_pixel",
+                                   "align_corners", "asymmetric",
+                                   "tf_crop_and_resize"},
+                                  r.coordinates) ||
+               (r.coordinates == "tf_half_pixel_for_nn" && opset < 13) ||
+               (r.coordinates == "half_pixel_symmetric" && opset >= 19);
+  if (!known)
+    return n.emitError() << "coordinate_transformation_mode '"
+                         << r.coordinates << "' is not supported at opset "
+                         << opset;
+  if (r.nearest == "simple")
+    return n.emitError() << "nearest_mode 'simple' is not supported";
+  FailureOr<OptionalInts> axes = OptionalInts();
+  if (opset >= 18) {
+    FailureOr<int64_t> antialias = n.intAttr("antialias", 0);
+    FailureOr<std::string> policy =
+        stringAttr(n, "keep_aspect_ratio_policy", "stretch");
+    axes = n.intsAttr("axes");
+    if (failed(antialias) || failed(policy) || failed(axes))
+      return failure();
+    if (*antialias)
+      return n.emitError() << "antialias = 1 is not supported";
+    if (*policy != "stretch")
+      return n.emitError() << "keep_aspect_ratio_policy '" << *policy
+                           << "' is not supported";
+  }
+  FailureOr<ResizeList> scales = readResizeList(n, 2, "scales", true);
+  FailureOr<ResizeList> sizes = readResizeList(n, 3, "sizes", false);
+  if (failed(scales) || failed(sizes))
+    return failure();
+  r.scales = *scales;
+  r.sizes = *sizes;
+  if (r.scales.empty() == r.sizes.empty())
+    return n.emitError() << "exactly one of scales and sizes must be given";
+  if (r.coordinates == "tf_crop_and_resize") {
+    FailureOr<ResizeList> roi = readResizeList(n, 1, "roi", true);
+    if (failed(roi))
+      return failure();
+    r.roi = *roi;
+  }
+  if (*axes) {
+    FailureOr<SmallVector<int64_t>> normalized =
+        n.normalizeAxes(**axes, x->getRank());
+    if (failed(normalized) || failed(spreadOverAxes(n, *x, *normalized, r)))
+      return failure();
+  }
+  return buildResize(n, r);
+}
+
+/// Upsample (7-9): nearest or linear with asymmetric coordinates; scales is
+/// an attribute in opsets 7 and 8 and a constant input from 9 on.
+LogicalResult importUpsample(NodeImporter &n) {
+  bool scalesInput = n.opset >= 9;
+  if (failed(n.checkInputCount(scalesInput ? 2 : 1, scalesInput ? 2 : 1)))
+    return failure();
+  FailureOr<std::string> mode = stringAttr(n, "mode", "nearest");
+  if (failed(mode))
+    return failure();
+  ResizeRequest r;
+  r.mode = *mode;
+  if (r.mode != "nearest" && r.mode != "linear")
+    return n.emitError() << "mode '" << r.mode << "' is not supported";
+  r.coordinates = "asymmetric";
+  r.nearest = "simple";
+  if (scalesInput) {
+    FailureOr<ResizeList> scales = readResizeList(n, 1, "scales", true);
+    if (failed(scales))
+      return failure();
+    r.scales = *scales;
+  } else {
+    const onnx::AttributeProto *attr = n.findAttr("scales");
+    if (!attr || attr->type() != onnx::AttributeProto::FLOATS)
+      return n.emitError() << "needs the FLOATS attribute 'scales'";
+    r.scales.floats.assign(attr->floats().begin(), attr->floats().end());
+  }
+  return buildResize(n, r);
+}
+
 } // namespace
 
 //===----------------------------------------------------------------------===//
@@ -384,7 +658,8 @@ LogicalResult importLRN(NodeImporter &n) {
 
 // Conv, ConvTranspose, the pools and LRN keep their semantics from opset 1
 // through 21 (later versions added attributes, handled by opset above, or
-// element types).
+// element types). Upsample-1 (height/width_scale) was experimental and
+// Upsample is deprecated from opset 10, where Resize starts.
 static const OpSupport kVisionOps[] = {
     {"AveragePool", 1, kMaxKnownOpset, importAveragePool},
     {"Conv", 1, kMaxKnownOpset, importConv},
@@ -394,6 +669,8 @@ static const OpSupport kVisionOps[] = {
     {"GlobalMaxPool", 1, kMaxKnownOpset, importGlobalPool<model::ReduceMaxOp>},
     {"LRN", 1, kMaxKnownOpset, importLRN},
     {"MaxPool", 1, kMaxKnownOpset, importMaxPool},
+    {"Resize", 10, kMaxKnownOpset, importResize},
+    {"Upsample", 7, 9, importUpsample},
 };
 
 ArrayRef<OpSupport> kiln::onnx_frontend::getVisionOpTable() {

@@ -357,4 +357,5 @@ void kiln::model_to_linalg::populateVisionPatterns(RewritePatternSet &patterns,
                                                    const DimFacts *) {
   patterns.add<ConvPattern, ConvTransposePattern>(patterns.getContext());
   populatePoolingPatterns(patterns);
+  populateResizePatterns(patterns);
 }

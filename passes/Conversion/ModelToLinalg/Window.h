@@ -108,6 +108,8 @@ mlir::Value castElements(mlir::OpBuilder &b, mlir::Location loc,
 
 /// The pooling and LRN patterns (Pooling.cpp).
 void populatePoolingPatterns(mlir::RewritePatternSet &patterns);
+/// The model.resize pattern (Resize.cpp).
+void populateResizePatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace kiln::model_to_linalg
 

@@ -204,3 +204,93 @@ func.func @lrn_size(%x: tensor<1x3xf32>) {
   %0 = model.lrn %x {size = 0 : i64, alpha = 1.0e-04 : f32, beta = 0.75 : f32, bias = 1.0 : f32} : tensor<1x3xf32>
   return
 }
+
+// -----
+
+func.func @resize_scales_and_sizes(%x: tensor<2x4xf32>) {
+  // expected-error @+2 {{exactly one of scales and sizes must be given, with one entry per dim (2)}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = model.resize %x {scales = array<f64: 1.0, 2.0>, sizes = array<i64: 2, 8>} : (tensor<2x4xf32>) -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @resize_scales_length(%x: tensor<2x4xf32>) {
+  // expected-error @+2 {{exactly one of scales and sizes must be given, with one entry per dim (2)}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = model.resize %x {scales = array<f64: 2.0>} : (tensor<2x4xf32>) -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @resize_runtime_sizes_type(%x: tensor<2x4xf32>, %z: tensor<2xi32>) {
+  // expected-error @+2 {{sizes must be a 1-D i64 tensor of 2 elements, got 'tensor<2xi32>'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = model.resize %x sizes %z : (tensor<2x4xf32>, tensor<2xi32>) -> tensor<?x?xf32>
+  return
+}
+
+// -----
+
+func.func @resize_mode(%x: tensor<2x4xf32>) {
+  // expected-error @+2 {{mode 'bilinear' is not one of nearest, linear, cubic}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = model.resize %x {mode = "bilinear", scales = array<f64: 1.0, 2.0>} : (tensor<2x4xf32>) -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @resize_linear_int(%x: tensor<2x4xi32>) {
+  // expected-error @+2 {{linear resize needs a floating-point input, got 'i32'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = model.resize %x {mode = "linear", scales = array<f64: 1.0, 2.0>} : (tensor<2x4xi32>) -> tensor<2x8xi32>
+  return
+}
+
+// -----
+
+func.func @resize_coordinates(%x: tensor<2x4xf32>) {
+  // expected-error @+2 {{coordinate_mode 'corners' is not supported}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = model.resize %x {coordinate_mode = "corners", scales = array<f64: 1.0, 2.0>} : (tensor<2x4xf32>) -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @resize_nearest(%x: tensor<2x4xf32>) {
+  // expected-error @+2 {{nearest_mode 'round' is not supported}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = model.resize %x {nearest_mode = "round", scales = array<f64: 1.0, 2.0>} : (tensor<2x4xf32>) -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @resize_roi(%x: tensor<2x4xf32>) {
+  // expected-error @+2 {{tf_crop_and_resize needs 4 roi entries, got 0}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = model.resize %x {coordinate_mode = "tf_crop_and_resize", scales = array<f64: 1.0, 2.0>} : (tensor<2x4xf32>) -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @resize_scale_zero(%x: tensor<2x4xf32>) {
+  // expected-error @+2 {{scale 0.000000e+00 of dim 1 is not positive}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = model.resize %x {scales = array<f64: 1.0, 0.0>} : (tensor<2x4xf32>) -> tensor<2x0xf32>
+  return
+}
+
+// -----
+
+func.func @resize_empty(%x: tensor<2x0xf32>) {
+  // expected-error @+2 {{dim 1 is empty and cannot be resized to 3}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = model.resize %x {sizes = array<i64: 2, 3>} : (tensor<2x0xf32>) -> tensor<2x3xf32>
+  return
+}

@@ -30,3 +30,20 @@ func.func @pool(%x: tensor<?x3x?x?xf32>, %v: tensor<1x3x5x6x7xi8>) -> (tensor<?x
   %4 = model.lrn %x {size = 3 : i64, alpha = 1.0e-04 : f32, beta = 0.75 : f32, bias = 1.0 : f32} : tensor<?x3x?x?xf32>
   return %0, %1, %2, %3, %4 : tensor<?x3x?x?xf32>, tensor<?x3x?x?xi64>, tensor<1x3x3x3x4xi8>, tensor<?x3x?x?xf32>, tensor<?x3x?x?xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func @resize
+func.func @resize(%x: tensor<?x3x?x5xf32>, %s: tensor<4xf32>, %z: tensor<4xi64>, %r: tensor<8xf32>) -> (tensor<?x3x?x10xf32>, tensor<1x3x6x6xf32>, tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>) {
+  /// Known scales keep what can be known: dim 3 is floor(5 * 2.1) = 10.
+  // CHECK: model.resize %{{.*}} {mode = "linear", scales = array<f64: 1.000000e+00, 1.000000e+00, 2.000000e+00, 2.100000e+00>} : (tensor<?x3x?x5xf32>) -> tensor<?x3x?x10xf32>
+  %0 = model.resize %x {mode = "linear", scales = array<f64: 1.0, 1.0, 2.0, 2.1>} : (tensor<?x3x?x5xf32>) -> tensor<?x3x?x10xf32>
+  // CHECK: model.resize %{{.*}} {coordinate_mode = "tf_crop_and_resize", mode = "cubic", roi = {{.*}}, sizes = array<i64: 1, 3, 6, 6>} : (tensor<?x3x?x5xf32>) -> tensor<1x3x6x6xf32>
+  %1 = model.resize %x {mode = "cubic", coordinate_mode = "tf_crop_and_resize", roi = array<f64: 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0>, sizes = array<i64: 1, 3, 6, 6>} : (tensor<?x3x?x5xf32>) -> tensor<1x3x6x6xf32>
+  /// Run-time scales or sizes leave every dim symbolic.
+  // CHECK: model.resize %{{.*}} scales %{{.*}} {nearest_mode = "floor"} : (tensor<?x3x?x5xf32>, tensor<4xf32>) -> tensor<?x?x?x?xf32>
+  %2 = model.resize %x scales %s {nearest_mode = "floor"} : (tensor<?x3x?x5xf32>, tensor<4xf32>) -> tensor<?x?x?x?xf32>
+  // CHECK: model.resize %{{.*}} sizes %{{.*}} roi %{{.*}} {coordinate_mode = "tf_crop_and_resize"} : (tensor<?x3x?x5xf32>, tensor<4xi64>, tensor<8xf32>) -> tensor<?x?x?x?xf32>
+  %3 = model.resize %x sizes %z roi %r {coordinate_mode = "tf_crop_and_resize"} : (tensor<?x3x?x5xf32>, tensor<4xi64>, tensor<8xf32>) -> tensor<?x?x?x?xf32>
+  return %0, %1, %2, %3 : tensor<?x3x?x10xf32>, tensor<1x3x6x6xf32>, tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>
+}
