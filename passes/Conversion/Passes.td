@@ -24,6 +24,10 @@ def ConvertModelToLinalg : Pass<"kiln-convert-model-to-linalg"> {
     - elementwise ops and broadcasts are `linalg.generic`s with broadcasting
       indexing maps; other data movement is `tensor` ops or
       `linalg.transpose`.
+    - convolutions and pools read an input padded by `tensor.pad` through
+      the named linalg convolution or pooling op that fits, else a
+      `linalg.generic` with the convolution maps; `resize` is one generic
+      per resized dim reading neighbours with `tensor.extract`.
     `model.weight` stays: how code reaches weights is the target's entry ABI.
     Dynamic dims are read with `tensor.dim`. Sizes the compiler cannot prove
     (DimEquivalence) are handled for every run-time value or checked: a

@@ -69,7 +69,7 @@ Treatment treatmentOf(Operation *op) {
           [](Operation *) { return Treatment::Retype; })
       .Case<DivOp, ModOp, MaxOp, MinOp, LessOp, GreaterOp, LessEqualOp,
             GreaterEqualOp, SignOp, ReduceMaxOp, ReduceMinOp, ReduceMeanOp,
-            ArgMaxOp, ArgMinOp, TopKOp>(
+            ArgMaxOp, ArgMinOp, TopKOp, MaxPoolOp>(
           [](Operation *) { return Treatment::Widen; })
       // max(x, 0) and |x| of an unsigned x are x.
       .Case<ReluOp, AbsOp>([](Operation *) { return Treatment::Identity; })
@@ -81,7 +81,8 @@ Treatment treatmentOf(Operation *op) {
 /// makes signed order unsigned order.
 bool ordersOnly(Operation *op) {
   return isa<MaxOp, MinOp, LessOp, GreaterOp, LessEqualOp, GreaterEqualOp,
-             ReduceMaxOp, ReduceMinOp, ArgMaxOp, ArgMinOp, TopKOp>(op);
+             ReduceMaxOp, ReduceMinOp, ArgMaxOp, ArgMinOp, TopKOp, MaxPoolOp>(
+      op);
 }
 
 class Rewriter {

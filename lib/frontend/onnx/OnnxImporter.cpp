@@ -35,7 +35,8 @@ namespace model = kiln::model;
 static SmallVector<ArrayRef<OpSupport>> allOpTables() {
   return {getComputeOpTable(),   getShapeOpTable(),
           getActivationOpTable(), getReductionOpTable(),
-          getNormalizationOpTable(), getDataMovementOpTable()};
+          getNormalizationOpTable(), getDataMovementOpTable(),
+          getVisionOpTable()};
 }
 
 namespace {

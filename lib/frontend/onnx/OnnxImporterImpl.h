@@ -301,6 +301,8 @@ mlir::LogicalResult importEinsum(NodeImporter &n);
 /// Handlers of broadcasting, padding, splitting, indexing and shape-built
 /// ops (OnnxDataMovementOps.cpp).
 llvm::ArrayRef<OpSupport> getDataMovementOpTable();
+/// Handlers of convolution, pooling and LRN (OnnxVisionOps.cpp).
+llvm::ArrayRef<OpSupport> getVisionOpTable();
 
 /// The model.reshape target of ONNX's coercion of `type` to 2-D at `axis`
 /// (Flatten, and Softmax before opset 13): [prod(dims[:axis]),

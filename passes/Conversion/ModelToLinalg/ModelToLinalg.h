@@ -44,6 +44,8 @@ void populateGeneratePatterns(mlir::RewritePatternSet &patterns,
                               const DimFacts *facts);
 void populateIndexingPatterns(mlir::RewritePatternSet &patterns,
                               const DimFacts *facts);
+void populateVisionPatterns(mlir::RewritePatternSet &patterns,
+                            const DimFacts *facts);
 
 /// A conversion pattern that knows which dims are proven equal.
 template <typename OpTy>
