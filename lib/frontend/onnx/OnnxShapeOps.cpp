@@ -10,6 +10,8 @@
 //===----------------------------------------------------------------------===//
 #include "lib/frontend/onnx/OnnxImporterImpl.h"
 
+#include "mlir/IR/TypeUtilities.h"
+
 using namespace mlir;
 using namespace kiln::onnx_frontend;
 namespace model = kiln::model;
@@ -107,6 +109,24 @@ static LogicalResult importDropout(NodeImporter &n) {
     if (llvm::any_of(*training, [](int64_t v) { return v != 0; }))
       return n.emitError() << "training mode is not supported (kiln compiles "
                               "for inference)";
+  }
+  // Outside training nothing is dropped: the mask is all true (bool from
+  // opset 10, ones of the input's type before).
+  if (n.node.output_size() > 1 && !n.node.output(1).empty()) {
+    FailureOr<Value> x = n.input(0);
+    if (failed(x))
+      return failure();
+    Builder b(n.getContext());
+    Type element = getElementTypeOrSelf(*x);
+    TypedAttr one = n.opset >= 10 ? TypedAttr(b.getBoolAttr(true))
+                    : isa<FloatType>(element)
+                        ? TypedAttr(b.getFloatAttr(element, 1.0))
+                        : TypedAttr(b.getIntegerAttr(element, 1));
+    FailureOr<Value> shape = n.create<model::ShapeOp>({*x});
+    if (failed(shape) ||
+        failed(n.setOutput(1, n.createOrFold<model::ConstantOfShapeOp>(
+                                  {*shape}, {n.named("value", one)}))))
+      return failure();
   }
   return n.forwardInput(0, 0);
 }
