@@ -301,7 +301,10 @@ struct SplitPattern : OpConversionPattern<SplitOp> {
           rewriter, loc, ok, type, [&](OpBuilder &b, Location l) -> Value {
             SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
             SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
-            offsets[axis] = getAsOpFoldResult(start);
+            // A Value, not a folded constant: a static offset 0 into an empty
+            // dim fails tensor.extract_slice's bounds verifier even though
+            // the slice it takes is empty.
+            offsets[axis] = start;
             // Sizes as the result type states them: static where it is.
             SmallVector<OpFoldResult> extent =
                 tensor::getMixedSizes(b, l, input);
