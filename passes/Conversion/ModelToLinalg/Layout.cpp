@@ -409,14 +409,6 @@ struct PadPattern : OpConversionPattern<PadOp> {
                                                    rewriter.getI1Type(), 1)),
                   cmpi(rewriter, loc, CmpIPredicate::sge, n, one)));
         }
-      } else if (mode != "constant" && !unchanged.back()) {
-        int64_t staticN = inputType.getDimSize(i) -
-                          std::max<int64_t>(-*before.constant, 0) -
-                          std::max<int64_t>(-*after.constant, 0);
-        if (staticN < 1 && (*before.constant > 0 || *after.constant > 0))
-          return op.emitOpError("mode '")
-                 << mode << "' cannot pad dim " << i
-                 << ", which has no element left to read";
       }
       Value size = arith::AddIOp::create(
           rewriter, loc, n, arith::AddIOp::create(rewriter, loc, padB, padA));
