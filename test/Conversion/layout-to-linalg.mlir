@@ -219,3 +219,16 @@ func.func @size(%x: tensor<?x4xf32>) -> tensor<i64> {
   %0 = model.size %x : (tensor<?x4xf32>) -> tensor<i64>
   return %0 : tensor<i64>
 }
+
+// -----
+
+/// An empty dim split by run-time sizes (all 0 when valid): the offsets
+/// stay values, since a static offset 0 would fail extract_slice's bounds
+/// verifier on a dim of size 0.
+// CHECK-LABEL: func @split_empty_dim
+// CHECK: scf.if
+// CHECK-COUNT-2: tensor.extract_slice %{{.*}}[%{{.*}}] [%{{.*}}] [1] : tensor<0xf32> to tensor<?xf32>
+func.func @split_empty_dim(%x: tensor<0xf32>, %s: tensor<2xi64>) -> (tensor<?xf32>, tensor<?xf32>) {
+  %a, %b = model.split %x, %s {axis = 0 : i64, parts = 2 : i64} : (tensor<0xf32>, tensor<2xi64>) -> (tensor<?xf32>, tensor<?xf32>)
+  return %a, %b : tensor<?xf32>, tensor<?xf32>
+}

@@ -200,6 +200,14 @@ LogicalResult TileOp::inferReturnTypes(MLIRContext *,
 }
 KILN_VALUE_SHAPED(TileOp)
 
+SmallVector<int64_t> kiln::model::equalSplitSizes(int64_t dim, int64_t parts) {
+  int64_t chunk = dim / parts + (dim % parts != 0);
+  SmallVector<int64_t> sizes;
+  for (int64_t k = 0; k < parts; ++k)
+    sizes.push_back(std::clamp<int64_t>(dim - k * chunk, 0, chunk));
+  return sizes;
+}
+
 LogicalResult SplitOp::inferReturnTypes(MLIRContext *,
                                         std::optional<Location> loc,
                                         Adaptor adaptor,
@@ -236,10 +244,7 @@ LogicalResult SplitOp::inferReturnTypes(MLIRContext *,
   } else if (ShapedType::isDynamic(dim)) {
     sizes.assign(parts, ShapedType::kDynamic);
   } else {
-    // Equal parts of ceil(dim / parts); the last ones take what remains.
-    int64_t chunk = dim / parts + (dim % parts != 0);
-    for (int64_t k = 0; k < parts; ++k)
-      sizes.push_back(std::clamp<int64_t>(dim - k * chunk, 0, chunk));
+    sizes = equalSplitSizes(dim, parts);
   }
   for (int64_t size : sizes) {
     SmallVector<int64_t> shape(type.getShape());
@@ -288,6 +293,26 @@ LogicalResult PadOp::verify() {
       mode != "wrap")
     return emitOpError("mode must be constant, reflect, edge or wrap, got '")
            << mode << "'";
+  // Edge, reflect and wrap read the (cropped) input to pad a dim, so it must
+  // keep an element where something is padded; run-time sizes are checked
+  // by the lowering.
+  SmallVector<ShapeEntry> pads = knownShapeEntries(getPads());
+  auto inputType = cast<RankedTensorType>(getInput().getType());
+  int64_t rank = inputType.getRank();
+  bool padsKnown = int64_t(pads.size()) == 2 * rank; // else inference fails
+  for (int64_t i = 0; padsKnown && mode != "constant" && i < rank; ++i) {
+    std::optional<int64_t> before = pads[i].constant,
+                           after = pads[rank + i].constant;
+    int64_t d = inputType.getDimSize(i);
+    if (!before || !after || ShapedType::isDynamic(d))
+      continue;
+    int64_t kept = d - std::max<int64_t>(-*before, 0) -
+                   std::max<int64_t>(-*after, 0);
+    if (kept < 1 && (*before > 0 || *after > 0))
+      return emitOpError("mode '")
+             << mode << "' cannot pad dim " << i
+             << ", which has no element left to read";
+  }
   if (Value value = getValue()) {
     RankedTensorType valueType = rankedType(value);
     if (mode != "constant")

@@ -98,6 +98,11 @@ struct ShapeEntry {
 /// a model.shape, which is how exporters assemble shapes.
 llvm::SmallVector<ShapeEntry> knownShapeEntries(mlir::Value shape);
 
+/// The sizes of `parts` equal parts of a static dim (model.split without
+/// sizes, ONNX Split's num_outputs): ceil(dim / parts) each, the last ones
+/// taking what remains, possibly nothing. `parts` is positive.
+llvm::SmallVector<int64_t> equalSplitSizes(int64_t dim, int64_t parts);
+
 /// The element count of model.range on constant scalars (IntegerAttrs or
 /// FloatAttrs of one type), max(ceil((limit - start) / delta), 0) computed
 /// as the lowering computes it (in the element type for floats); nullopt

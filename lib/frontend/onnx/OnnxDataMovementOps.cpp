@@ -109,6 +109,8 @@ static LogicalResult importSplit(NodeImporter &n) {
   if (failed(axis))
     return failure();
   int64_t parts = n.node.output_size();
+  if (parts < 1)
+    return n.emitError() << "has no outputs";
   std::optional<SmallVector<int64_t>> sizes;
   bool sizesAtRunTime = false;
   if (sizesAsInput) {
@@ -169,9 +171,7 @@ static LogicalResult importSplit(NodeImporter &n) {
                              << " add up to " << total << ", not to dim "
                              << *axis << " of size " << dim;
     } else {
-      int64_t chunk = dim / parts + (dim % parts != 0);
-      for (int64_t k = 0; k < parts; ++k)
-        pieces.push_back(std::clamp<int64_t>(dim - k * chunk, 0, chunk));
+      pieces = model::equalSplitSizes(dim, parts);
     }
     int64_t start = 0;
     for (auto [k, size] : llvm::enumerate(pieces)) {

@@ -408,3 +408,12 @@ func.func @reverse_sequence_lens(%x: tensor<4x3xf32>, %l: tensor<4xi64>) {
   %0 = model.reverse_sequence %x, %l {batchAxis = 1 : i64, timeAxis = 0 : i64} : (tensor<4x3xf32>, tensor<4xi64>) -> tensor<4x3xf32>
   return
 }
+
+// -----
+
+func.func @pad_edge_of_nothing(%x: tensor<0x3xf32>) {
+  %p = model.constant dense<[1, 0, 0, 0]> : tensor<4xi64>
+  // expected-error @+1 {{'model.pad' op mode 'edge' cannot pad dim 0, which has no element left to read}}
+  %0 = model.pad %x, %p {mode = "edge"} : (tensor<0x3xf32>, tensor<4xi64>) -> tensor<1x3xf32>
+  return
+}
