@@ -40,8 +40,9 @@ struct WindowExtent {
 
 /// Resolves a window dim over an input of static size `in`: the pads (SAME
 /// ones computed) and the output size, rounded up under `ceilMode` where a
-/// last window starting in the end padding is dropped. nullopt when the
-/// padded input is shorter than the dilated kernel or a size overflows.
+/// last window starting in the end padding is dropped. nullopt when there
+/// is no window (the padded input is shorter than the dilated kernel, which
+/// ceil_mode tolerates by up to stride - 1) or a size overflows.
 std::optional<WindowExtent> resolveWindow(int64_t in, const WindowDim &dim,
                                           WindowPadding padding, bool ceilMode);
 

@@ -27,6 +27,7 @@ std::optional<WindowExtent> kiln::model::resolveWindow(int64_t in,
   // 128-bit intermediates: the attributes are bounded by the verifier but
   // dims may be anything up to INT64_MAX.
   using Wide = __int128;
+  // For a >= 0 and b > 0.
   auto ceilDiv = [](Wide a, Wide b) { return (a + b - 1) / b; };
   Wide extent = Wide(dim.kernel - 1) * dim.dilation + 1;
   Wide padBegin = dim.padBegin, padEnd = dim.padEnd, out;
@@ -38,13 +39,20 @@ std::optional<WindowExtent> kiln::model::resolveWindow(int64_t in,
     padEnd = total - padBegin;
   } else {
     Wide span = Wide(in) + padBegin + padEnd - extent;
-    if (span < 0)
-      return std::nullopt;
-    out = (ceilMode ? ceilDiv(span, dim.stride) : span / dim.stride) + 1;
+    auto floorDiv = [](Wide a, Wide b) {
+      return a >= 0 ? a / b : -((-a + b - 1) / b);
+    };
+    out = (ceilMode ? -floorDiv(-span, dim.stride)
+                    : floorDiv(span, dim.stride)) +
+          1;
     // A window may hang over the end, but must start inside the input or
     // its begin padding.
     if (ceilMode && (out - 1) * dim.stride >= in + padBegin)
       --out;
+    // Without a whole window (ceil_mode allows a last one to overhang, even
+    // the first) there is no output.
+    if (out < 1)
+      return std::nullopt;
   }
   Wide limit = std::numeric_limits<int64_t>::max();
   if (out > limit || padBegin > limit || padEnd > limit)

@@ -113,9 +113,6 @@ SmallVector<SpatialPlan> planWindows(OpBuilder &b, Location loc, Operation *op,
       p.padEnd = m.c(dim.padEnd);
       OpFoldResult span =
           m.add(m.add(p.in, dim.padBegin + dim.padEnd), -extent);
-      m.check(arith::CmpIPredicate::sge, span, m.c(0), op,
-              "spatial dim " + Twine(i) +
-                  " of the padded input is shorter than the dilated kernel");
       p.out = m.add(ceilMode ? m.ceilDiv(span, dim.stride)
                              : m.floorDiv(span, dim.stride),
                     1);
@@ -124,6 +121,9 @@ SmallVector<SpatialPlan> planWindows(OpBuilder &b, Location loc, Operation *op,
         p.out = m.selectLess(m.mul(m.add(p.out, -1), dim.stride),
                              m.add(p.in, p.padBegin), p.out, m.add(p.out, -1));
       }
+      m.check(arith::CmpIPredicate::sge, p.out, m.c(1), op,
+              "spatial dim " + Twine(i) +
+                  " of the padded input is shorter than the dilated kernel");
       p.out = m.max(p.out, 0);
     }
     int64_t declared = resultType.getDimSize(i + 2);

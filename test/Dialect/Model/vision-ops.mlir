@@ -47,3 +47,14 @@ func.func @resize(%x: tensor<?x3x?x5xf32>, %s: tensor<4xf32>, %z: tensor<4xi64>,
   %3 = model.resize %x sizes %z roi %r {coordinate_mode = "tf_crop_and_resize"} : (tensor<?x3x?x5xf32>, tensor<4xi64>, tensor<8xf32>) -> tensor<?x?x?x?xf32>
   return %0, %1, %2, %3 : tensor<?x3x?x10xf32>, tensor<1x3x6x6xf32>, tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>
 }
+
+// -----
+
+/// ceil_mode lets a window overhang the end, even the only one: a dilated
+/// kernel spanning 5 over 4 elements gives one output.
+// CHECK-LABEL: func @ceil_overhang
+// CHECK: model.max_pool {{.*}} : (tensor<1x1x4xf32>) -> tensor<1x1x1xf32>
+func.func @ceil_overhang(%x: tensor<1x1x4xf32>) -> tensor<1x1x1xf32> {
+  %0 = model.max_pool %x {kernel_shape = array<i64: 3>, strides = array<i64: 3>, dilations = array<i64: 2>, pads = array<i64: 0, 0>, ceil_mode = true} : (tensor<1x1x4xf32>) -> tensor<1x1x1xf32>
+  return %0 : tensor<1x1x1xf32>
+}
