@@ -33,7 +33,7 @@ namespace model = kiln::model;
 static SmallVector<ArrayRef<OpSupport>> allOpTables() {
   return {getComputeOpTable(),   getShapeOpTable(),
           getActivationOpTable(), getReductionOpTable(),
-          getNormalizationOpTable()};
+          getNormalizationOpTable(), getQuantizationOpTable()};
 }
 
 namespace {
