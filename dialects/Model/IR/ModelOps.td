@@ -494,5 +494,6 @@ def Model_GatherOp : Model_InferredOp<"gather"> {
 }
 
 include "dialects/Model/IR/ModelReductionOps.td"
+include "dialects/Model/IR/ModelQuantOps.td"
 
 #endif // KILN_MODEL_OPS_TD

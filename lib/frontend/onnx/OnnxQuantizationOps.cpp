@@ -443,7 +443,91 @@ static LogicalResult importQLinearMatMul(NodeImporter &n) {
   return n.setOutput(0, result);
 }
 
+//===----------------------------------------------------------------------===//
+// Window functions
+//===----------------------------------------------------------------------===//
+
+// The generalized cosine windows of ONNX (opset 17):
+//   w[n] = a0 - a1 cos(2 pi n / N') + a2 cos(4 pi n / N'),  n = 0 .. size-1,
+// with N' = size when periodic, size - 1 when symmetric; computed in the
+// output type when it is f32 or f64 (else in f32) and converted to it. The
+// index vector is a constant for a constant size, else model.iota.
+static LogicalResult importWindow(NodeImporter &n, double a0, double a1,
+                                  double a2) {
+  if (failed(n.checkInputCount(1, 1)))
+    return failure();
+  FailureOr<int64_t> periodic = n.intAttr("periodic", 1);
+  FailureOr<int64_t> dataType = n.intAttr("output_datatype", 1);
+  if (failed(periodic) || failed(dataType))
+    return failure();
+  Type outElement = n.convertElementType(*dataType);
+  if (!outElement || outElement.isInteger(1))
+    return n.emitError() << "output_datatype " << *dataType
+                         << " is not supported";
+  FailureOr<RankedTensorType> sizeType = n.inputType(0);
+  if (failed(sizeType))
+    return failure();
+  Type sizeElement = sizeType->getElementType();
+  if (sizeType->getRank() != 0 ||
+      !(sizeElement.isSignlessInteger(32) || sizeElement.isSignlessInteger(64)))
+    return n.emitError() << "size must be a rank-0 int32 or int64 tensor, got "
+                         << *sizeType;
+  Type compute = outElement;
+  if (!outElement.isF32() && !outElement.isF64())
+    compute = Float32Type::get(n.getContext());
+  Formula f(n);
+  Value indices;
+  if (DenseElementsAttr constant = n.constantInput(0)) {
+    int64_t size = (*constant.getValues<APInt>().begin()).getSExtValue();
+    if (size < 0)
+      return n.emitError() << "size " << size << " is negative";
+    auto type = RankedTensorType::get({size}, IntegerType::get(n.getContext(), 64));
+    indices = f.op<model::ConstantOp>(
+        {}, {n.named("value", makeIntegerAttr(type.getShape(),
+                                              type.getElementType(),
+                                              llvm::to_vector(llvm::seq<int64_t>(0, size))))});
+  } else {
+    FailureOr<Value> size = n.input(0);
+    if (failed(size))
+      return failure();
+    indices = f.op<model::IotaOp>({*size});
+  }
+  FailureOr<Value> size = n.input(0);
+  if (failed(size))
+    return failure();
+  Value denominator = f.cast(*size, compute);
+  if (*periodic == 0)
+    denominator = f.sub(denominator, f.constant(compute, 1));
+  // theta = 2 pi n / N'
+  Value theta = f.div(f.mul(f.cast(indices, compute),
+                            f.constant(compute, 2 * M_PI)),
+                      denominator);
+  Value w = f.sub(f.constant(compute, a0),
+                  f.mul(f.constant(compute, a1), f.op<model::CosOp>({theta})));
+  if (a2 != 0) {
+    Value twice = f.mul(theta, f.constant(compute, 2));
+    w = f.add(w, f.mul(f.constant(compute, a2), f.op<model::CosOp>({twice})));
+  }
+  Value result = f.cast(w, outElement);
+  if (f.failed())
+    return failure();
+  return n.setOutput(0, result);
+}
+
+static LogicalResult importHannWindow(NodeImporter &n) {
+  return importWindow(n, 0.5, 0.5, 0);
+}
+static LogicalResult importHammingWindow(NodeImporter &n) {
+  return importWindow(n, 25.0 / 46.0, 21.0 / 46.0, 0);
+}
+static LogicalResult importBlackmanWindow(NodeImporter &n) {
+  return importWindow(n, 0.42, 0.5, 0.08);
+}
+
 static const OpSupport kQuantizationOps[] = {
+    {"BlackmanWindow", 17, kMaxKnownOpset, importBlackmanWindow},
+    {"HammingWindow", 17, kMaxKnownOpset, importHammingWindow},
+    {"HannWindow", 17, kMaxKnownOpset, importHannWindow},
     {"DequantizeLinear", 10, kMaxKnownOpset, importDequantizeLinear},
     {"DynamicQuantizeLinear", 11, kMaxKnownOpset, importDynamicQuantizeLinear},
     {"MatMulInteger", 10, kMaxKnownOpset, importMatMulInteger},

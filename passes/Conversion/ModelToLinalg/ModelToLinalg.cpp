@@ -200,6 +200,7 @@ void kiln::populateModelToLinalgPatterns(RewritePatternSet &patterns,
   model_to_linalg::populateDataMovementPatterns(patterns, facts);
   model_to_linalg::populateEinsumPatterns(patterns, facts);
   model_to_linalg::populateReductionPatterns(patterns, facts);
+  model_to_linalg::populateQuantizationPatterns(patterns, facts);
 }
 
 namespace {

@@ -36,6 +36,8 @@ void populateReductionPatterns(mlir::RewritePatternSet &patterns,
                                const DimFacts *facts);
 void populateScanPatterns(mlir::RewritePatternSet &patterns,
                           const DimFacts *facts);
+void populateQuantizationPatterns(mlir::RewritePatternSet &patterns,
+                                  const DimFacts *facts);
 
 /// A conversion pattern that knows which dims are proven equal.
 template <typename OpTy>
