@@ -496,5 +496,6 @@ def Model_GatherOp : Model_InferredOp<"gather"> {
 include "dialects/Model/IR/ModelReductionOps.td"
 include "dialects/Model/IR/ModelDataMovementOps.td"
 include "dialects/Model/IR/ModelVisionOps.td"
+include "dialects/Model/IR/ModelQuantOps.td"
 
 #endif // KILN_MODEL_OPS_TD

@@ -36,7 +36,7 @@ static SmallVector<ArrayRef<OpSupport>> allOpTables() {
   return {getComputeOpTable(),   getShapeOpTable(),
           getActivationOpTable(), getReductionOpTable(),
           getNormalizationOpTable(), getDataMovementOpTable(),
-          getVisionOpTable()};
+          getVisionOpTable(), getQuantizationOpTable()};
 }
 
 namespace {

@@ -295,6 +295,9 @@ llvm::ArrayRef<OpSupport> getShapeOpTable();
 /// Handlers of activations and other ops composed from elementwise model
 /// ops (OnnxActivationOps.cpp).
 llvm::ArrayRef<OpSupport> getActivationOpTable();
+/// Handlers of the linear quantization ops and the integer matmuls
+/// (OnnxQuantizationOps.cpp).
+llvm::ArrayRef<OpSupport> getQuantizationOpTable();
 
 /// Einsum (OnnxEinsum.cpp): the equation made explicit for model.einsum.
 mlir::LogicalResult importEinsum(NodeImporter &n);

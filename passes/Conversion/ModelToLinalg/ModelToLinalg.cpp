@@ -204,6 +204,7 @@ void kiln::populateModelToLinalgPatterns(RewritePatternSet &patterns,
   model_to_linalg::populateGeneratePatterns(patterns, facts);
   model_to_linalg::populateIndexingPatterns(patterns, facts);
   model_to_linalg::populateVisionPatterns(patterns, facts);
+  model_to_linalg::populateQuantizationPatterns(patterns, facts);
 }
 
 namespace {

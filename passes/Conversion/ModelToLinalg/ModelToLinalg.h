@@ -46,6 +46,8 @@ void populateIndexingPatterns(mlir::RewritePatternSet &patterns,
                               const DimFacts *facts);
 void populateVisionPatterns(mlir::RewritePatternSet &patterns,
                             const DimFacts *facts);
+void populateQuantizationPatterns(mlir::RewritePatternSet &patterns,
+                                  const DimFacts *facts);
 
 /// A conversion pattern that knows which dims are proven equal.
 template <typename OpTy>

@@ -1,0 +1,540 @@
+//===- OnnxQuantizationOps.cpp - Linear quantization as model formulas ----===//
+//
+// ONNX's linear quantization ops are affine maps between integers and floats:
+// dequantize is (x - zero_point) * scale, quantize is
+// saturate(round_half_even(x / scale) + zero_point). Each handler spells that
+// formula with elementwise model ops (cast, sub, mul, div, round, max, min)
+// and model.matmul for the integer matmuls, so no quantization-specific op
+// or lowering exists: elementwise fusion merges each formula into one loop.
+// Arithmetic is in f32 (the ONNX reference computes in float32) except the
+// integer matmuls, which accumulate exactly in i32. Unsigned tensors are cast
+// to f32/i32 in the model dialect, where the signless-integer pass gives the
+// cast its zero-extending meaning.
+//
+//===----------------------------------------------------------------------===//
+#include "lib/frontend/onnx/OnnxImporterImpl.h"
+
+#include "mlir/IR/TypeUtilities.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace kiln::onnx_frontend;
+namespace model = kiln::model;
+
+namespace {
+
+/// Builds a formula from model ops at a node. The first failure has been
+/// reported at the node; later steps then do nothing and yield null values.
+class Formula {
+public:
+  explicit Formula(NodeImporter &n) : n(n) {}
+
+  bool failed() const { return hasFailed; }
+
+  /// A rank-0 constant of `element` (float or integer).
+  Value constant(Type element, double v) {
+    Attribute scalar;
+    if (isa<FloatType>(element))
+      scalar = FloatAttr::get(element, v);
+    else
+      scalar = IntegerAttr::get(element, static_cast<int64_t>(v));
+    auto type = RankedTensorType::get({}, element);
+    return op<model::ConstantOp>(
+        {}, {n.named("value", DenseElementsAttr::get(type, scalar))});
+  }
+  Value f32(double v) { return constant(Float32Type::get(n.getContext()), v); }
+
+  template <typename OpTy>
+  Value op(ArrayRef<Value> operands,
+           ArrayRef<NamedAttribute> attributes = {}) {
+    if (hasFailed || llvm::is_contained(operands, Value()))
+      return fail();
+    FailureOr<Value> result = n.create<OpTy>(operands, attributes);
+    return mlir::failed(result) ? fail() : *result;
+  }
+
+  Value add(Value a, Value b) { return op<model::AddOp>({a, b}); }
+  Value sub(Value a, Value b) { return op<model::SubOp>({a, b}); }
+  Value mul(Value a, Value b) { return op<model::MulOp>({a, b}); }
+  Value div(Value a, Value b) { return op<model::DivOp>({a, b}); }
+  Value max(Value a, Value b) { return op<model::MaxOp>({a, b}); }
+  Value min(Value a, Value b) { return op<model::MinOp>({a, b}); }
+  Value round(Value x) { return op<model::RoundOp>({x}); }
+  Value matmul(Value a, Value b) { return op<model::MatMulOp>({a, b}); }
+
+  /// `x` converted to `element` (x itself when it already is).
+  Value cast(Value x, Type element) {
+    if (!x || getElementTypeOrSelf(x) == element)
+      return x;
+    return op<model::CastOp>({x}, {n.named("to", TypeAttr::get(element))});
+  }
+  Value toF32(Value x) { return cast(x, Float32Type::get(n.getContext())); }
+
+  /// `x` with size-1 dims inserted at `axes`.
+  Value unsqueeze(Value x, ArrayRef<int64_t> axes) {
+    if (axes.empty())
+      return x;
+    return op<model::UnsqueezeOp>({x}, {n.named("axes", n.i64Array(axes))});
+  }
+
+  /// A float `x` (already rounded or not) clamped to `integer`'s range and
+  /// converted to it: ONNX's saturate().
+  Value saturate(Value x, IntegerType integer) {
+    unsigned width = integer.getWidth();
+    bool isUnsigned = integer.isUnsigned();
+    double lo = isUnsigned ? 0.0 : -std::ldexp(1.0, width - 1);
+    double hi = isUnsigned ? std::ldexp(1.0, width) - 1
+                           : std::ldexp(1.0, width - 1) - 1;
+    return cast(min(max(x, f32(lo)), f32(hi)), integer);
+  }
+
+private:
+  Value fail() {
+    hasFailed = true;
+    return {};
+  }
+
+  NodeImporter &n;
+  bool hasFailed = false;
+};
+
+/// Whether `t` is one of the 8- and 16-bit integer types the quantized
+/// tensors may have: signless (ONNX's signed ints) or unsigned; int4/uint4
+/// and float8 are not supported.
+bool isQuantizedInteger(Type t) {
+  auto integer = dyn_cast<IntegerType>(t);
+  return integer && !integer.isSigned() &&
+         (integer.getWidth() == 8 || integer.getWidth() == 16);
+}
+
+/// Rejects opset 21's blocked quantization (block_size > 0), which kiln does
+/// not implement.
+LogicalResult rejectBlocked(NodeImporter &n) {
+  if (n.opset >= 21) {
+    FailureOr<int64_t> blockSize = n.intAttr("block_size", 0);
+    if (failed(blockSize))
+      return failure();
+    if (*blockSize != 0)
+      return n.emitError() << "blocked quantization (block_size = "
+                           << *blockSize << ") is not supported";
+  }
+  return success();
+}
+
+/// The scale (and zero point) of a Quantize/DequantizeLinear made to
+/// broadcast against `x`: a scalar or 1-element tensor applies to the whole
+/// tensor; from opset 13 a 1-D tensor of `x`'s dim `axis` applies along that
+/// axis and gets size-1 dims appended.
+FailureOr<Value> broadcastParameter(NodeImporter &n, Formula &f, Value param,
+                                    RankedTensorType xType, StringRef role) {
+  auto type = cast<RankedTensorType>(param.getType());
+  if (type.getRank() == 0 ||
+      (type.getRank() == 1 && type.getDimSize(0) == 1))
+    return param;
+  if (n.opset < 13 || type.getRank() != 1)
+    return n.emitError() << role << " must be a scalar"
+                         << (n.opset < 13 ? "" : " or a 1-D tensor")
+                         << ", got shape " << formatShape(type.getShape());
+  FailureOr<int64_t> axisAttr = n.intAttr("axis", 1);
+  if (failed(axisAttr))
+    return failure();
+  FailureOr<int64_t> axis = n.normalizeAxis(*axisAttr, xType.getRank());
+  if (failed(axis))
+    return failure();
+  int64_t dim = xType.getDimSize(*axis), length = type.getDimSize(0);
+  if (!ShapedType::isDynamic(dim) && !ShapedType::isDynamic(length) &&
+      dim != length)
+    return n.emitError() << role << " has " << length
+                         << " elements but the input's dim " << *axis
+                         << " has " << dim;
+  SmallVector<int64_t> trailing;
+  for (int64_t i = 1; i < xType.getRank() - *axis; ++i)
+    trailing.push_back(i);
+  Value result = f.unsqueeze(param, trailing);
+  if (!result)
+    return failure();
+  return result;
+}
+
+/// Input `i` when it is given, else null; fails only on import errors.
+FailureOr<Value> optionalInput(NodeImporter &n, int64_t i) {
+  if (!n.hasInput(i))
+    return Value();
+  return n.input(i);
+}
+
+} // namespace
+
+// DequantizeLinear: (x - x_zero_point) * x_scale, in the scale's type.
+static LogicalResult importDequantizeLinear(NodeImporter &n) {
+  if (failed(n.checkInputCount(2, 3)) || failed(rejectBlocked(n)))
+    return failure();
+  FailureOr<Value> x = n.input(0), scale = n.input(1);
+  FailureOr<Value> zeroPoint = optionalInput(n, 2);
+  if (failed(x) || failed(scale) || failed(zeroPoint))
+    return failure();
+  auto xType = cast<RankedTensorType>(x->getType());
+  Type xElement = xType.getElementType();
+  if (!isQuantizedInteger(xElement) && !xElement.isSignlessInteger(32))
+    return n.emitError() << "input must be int8, uint8, int16, uint16 or "
+                            "int32, got "
+                         << xElement;
+  Type outElement = getElementTypeOrSelf(*scale);
+  if (!isa<FloatType>(outElement))
+    return n.emitError() << "scale must be floating point, got "
+                         << outElement;
+  if (*zeroPoint && getElementTypeOrSelf(*zeroPoint) != xElement)
+    return n.emitError() << "zero point has element type "
+                         << getElementTypeOrSelf(*zeroPoint)
+                         << " but the input has " << xElement;
+  Formula f(n);
+  FailureOr<Value> s = broadcastParameter(n, f, *scale, xType, "scale");
+  if (failed(s))
+    return failure();
+  Value shifted = f.toF32(*x);
+  if (*zeroPoint) {
+    FailureOr<Value> zp =
+        broadcastParameter(n, f, *zeroPoint, xType, "zero point");
+    if (failed(zp))
+      return failure();
+    shifted = f.sub(shifted, f.toF32(*zp));
+  }
+  Value result = f.cast(f.mul(shifted, f.toF32(*s)), outElement);
+  if (f.failed())
+    return failure();
+  return n.setOutput(0, result);
+}
+
+// QuantizeLinear: saturate(round_half_even(x / y_scale) + y_zero_point) in
+// the zero point's type (uint8 without one, or opset 21's output_dtype).
+static LogicalResult importQuantizeLinear(NodeImporter &n) {
+  if (failed(n.checkInputCount(2, 3)) || failed(rejectBlocked(n)))
+    return failure();
+  if (n.opset >= 19) {
+    // saturate only changes float8 results, which are rejected below.
+    FailureOr<int64_t> saturate = n.intAttr("saturate", 1);
+    if (failed(saturate))
+      return failure();
+  }
+  FailureOr<Value> x = n.input(0), scale = n.input(1);
+  FailureOr<Value> zeroPoint = optionalInput(n, 2);
+  if (failed(x) || failed(scale) || failed(zeroPoint))
+    return failure();
+  auto xType = cast<RankedTensorType>(x->getType());
+  Type xElement = xType.getElementType();
+  if (!isa<FloatType>(xElement) && !xElement.isSignlessInteger(32))
+    return n.emitError() << "input must be floating point or int32, got "
+                         << xElement;
+  if (!isa<FloatType>(getElementTypeOrSelf(*scale)))
+    return n.emitError() << "scale must be floating point, got "
+                         << getElementTypeOrSelf(*scale);
+  Type outElement = IntegerType::get(n.getContext(), 8, IntegerType::Unsigned);
+  if (*zeroPoint)
+    outElement = getElementTypeOrSelf(*zeroPoint);
+  if (n.opset >= 21) {
+    FailureOr<int64_t> outputDtype = n.intAttr("output_dtype", 0);
+    if (failed(outputDtype))
+      return failure();
+    if (*outputDtype != 0) {
+      Type requested = n.convertElementType(*outputDtype);
+      if (!requested || !isQuantizedInteger(requested))
+        return n.emitError() << "output_dtype " << *outputDtype
+                             << " is not supported (only int8, uint8, "
+                                "int16 and uint16 are)";
+      if (*zeroPoint && requested != outElement)
+        return n.emitError() << "output_dtype " << requested
+                             << " differs from the zero point's type "
+                             << outElement;
+      outElement = requested;
+    }
+  }
+  if (!isQuantizedInteger(outElement))
+    return n.emitError() << "quantizing to " << outElement
+                         << " is not supported (only int8, uint8, int16 and "
+                            "uint16 are; float8 and int4 are not)";
+  Formula f(n);
+  FailureOr<Value> s = broadcastParameter(n, f, *scale, xType, "scale");
+  if (failed(s))
+    return failure();
+  Value q = f.round(f.div(f.toF32(*x), f.toF32(*s)));
+  if (*zeroPoint) {
+    FailureOr<Value> zp =
+        broadcastParameter(n, f, *zeroPoint, xType, "zero point");
+    if (failed(zp))
+      return failure();
+    q = f.add(q, f.toF32(*zp));
+  }
+  Value result = f.saturate(q, cast<IntegerType>(outElement));
+  if (f.failed())
+    return failure();
+  return n.setOutput(0, result);
+}
+
+// DynamicQuantizeLinear: uint8 quantization with the range of x widened to
+// include 0: scale = (max(0, max(x)) - min(0, min(x))) / 255,
+// zero_point = saturate(round(0 - min(0, min(x)) / scale)).
+static LogicalResult importDynamicQuantizeLinear(NodeImporter &n) {
+  if (failed(n.checkInputCount(1, 1)))
+    return failure();
+  FailureOr<Value> x = n.input(0);
+  if (failed(x))
+    return failure();
+  if (!getElementTypeOrSelf(*x).isF32())
+    return n.emitError() << "input must be f32, got "
+                         << getElementTypeOrSelf(*x);
+  Formula f(n);
+  auto wholeTensor = [&](auto tag) {
+    using OpTy = decltype(tag);
+    return f.op<OpTy>({*x}, {n.named("axes", n.i64Array({})),
+                             n.named("keepdims",
+                                     BoolAttr::get(n.getContext(), false))});
+  };
+  Value zero = f.f32(0);
+  Value lo = f.min(zero, wholeTensor(model::ReduceMinOp()));
+  Value hi = f.max(zero, wholeTensor(model::ReduceMaxOp()));
+  Value scale = f.div(f.sub(hi, lo), f.f32(255));
+  auto u8 = IntegerType::get(n.getContext(), 8, IntegerType::Unsigned);
+  Value zpFloat = f.min(f.max(f.round(f.sub(zero, f.div(lo, scale))), zero),
+                        f.f32(255));
+  Value zeroPoint = f.cast(zpFloat, u8);
+  Value y = f.saturate(f.add(f.round(f.div(*x, scale)), zpFloat), u8);
+  if (f.failed())
+    return failure();
+  if (failed(n.setOutput(0, y)) || failed(n.setOutput(1, scale)))
+    return failure();
+  return n.setOutput(2, zeroPoint);
+}
+
+namespace {
+
+/// One operand of an integer matmul with its zero point (and for
+/// QLinearMatMul its scale), made to broadcast against the operand:
+/// a 1-D parameter of a 2-D-or-more left operand is per row ([M] -> [M, 1]);
+/// of a right operand per column ([N], broadcasting as is).
+FailureOr<Value> matmulParameter(NodeImporter &n, Formula &f, Value param,
+                                 RankedTensorType operandType, bool isLhs,
+                                 StringRef role) {
+  auto type = cast<RankedTensorType>(param.getType());
+  if (type.getRank() > operandType.getRank())
+    return n.emitError() << role << " has rank " << type.getRank()
+                         << ", more than its operand's "
+                         << operandType.getRank();
+  if (type.getRank() != 1 || operandType.getRank() < 2)
+    return param;
+  int64_t rank = operandType.getRank();
+  int64_t dim = operandType.getDimSize(isLhs ? rank - 2 : rank - 1);
+  int64_t length = type.getDimSize(0);
+  if (length != 1 && !ShapedType::isDynamic(dim) &&
+      !ShapedType::isDynamic(length) && dim != length)
+    return n.emitError() << role << " has " << length << " elements but its "
+                         << "operand has " << dim
+                         << (isLhs ? " rows" : " columns");
+  if (!isLhs)
+    return param;
+  Value result = f.unsqueeze(param, {1});
+  if (!result)
+    return failure();
+  return result;
+}
+
+/// (operand - zero_point) in i32, the zero point broadcast as
+/// matmulParameter says; without a zero point just the widened operand.
+FailureOr<Value> shiftedI32(NodeImporter &n, Formula &f, Value operand,
+                            Value zeroPoint, bool isLhs, StringRef role) {
+  auto i32 = IntegerType::get(n.getContext(), 32);
+  auto type = cast<RankedTensorType>(operand.getType());
+  if (!isQuantizedInteger(type.getElementType()) ||
+      type.getElementType().getIntOrFloatBitWidth() != 8)
+    return n.emitError() << "operands must be int8 or uint8, got "
+                         << type.getElementType();
+  if (type.getRank() < 1)
+    return n.emitError() << "operands must have rank >= 1";
+  Value wide = f.cast(operand, i32);
+  if (!zeroPoint)
+    return wide;
+  if (getElementTypeOrSelf(zeroPoint) != type.getElementType())
+    return n.emitError() << role << " has element type "
+                         << getElementTypeOrSelf(zeroPoint)
+                         << " but its operand has " << type.getElementType();
+  FailureOr<Value> zp = matmulParameter(n, f, zeroPoint, type, isLhs, role);
+  if (failed(zp))
+    return failure();
+  Value result = f.sub(wide, f.cast(*zp, i32));
+  if (!result)
+    return failure();
+  return result;
+}
+
+} // namespace
+
+// MatMulInteger: (A - a_zero_point) x (B - b_zero_point), exactly in i32.
+static LogicalResult importMatMulInteger(NodeImporter &n) {
+  if (failed(n.checkInputCount(2, 4)))
+    return failure();
+  FailureOr<Value> a = n.input(0), b = n.input(1);
+  FailureOr<Value> aZero = optionalInput(n, 2), bZero = optionalInput(n, 3);
+  if (failed(a) || failed(b) || failed(aZero) || failed(bZero))
+    return failure();
+  Formula f(n);
+  FailureOr<Value> lhs = shiftedI32(n, f, *a, *aZero, true, "a_zero_point");
+  if (failed(lhs))
+    return failure();
+  FailureOr<Value> rhs = shiftedI32(n, f, *b, *bZero, false, "b_zero_point");
+  if (failed(rhs))
+    return failure();
+  Value result = f.matmul(*lhs, *rhs);
+  if (f.failed())
+    return failure();
+  return n.setOutput(0, result);
+}
+
+// QLinearMatMul: the exact i32 product of the shifted operands, rescaled by
+// a_scale * b_scale / y_scale, rounded half to even, shifted by
+// y_zero_point and saturated to its type.
+static LogicalResult importQLinearMatMul(NodeImporter &n) {
+  if (failed(n.checkInputCount(8, 8)))
+    return failure();
+  SmallVector<Value, 8> in;
+  for (int64_t i = 0; i < 8; ++i) {
+    FailureOr<Value> v = n.input(i);
+    if (failed(v))
+      return failure();
+    in.push_back(*v);
+  }
+  Value a = in[0], aScale = in[1], aZero = in[2], b = in[3], bScale = in[4],
+        bZero = in[5], yScale = in[6], yZero = in[7];
+  for (Value scale : {aScale, bScale, yScale})
+    if (!isa<FloatType>(getElementTypeOrSelf(scale)))
+      return n.emitError() << "scales must be floating point, got "
+                           << getElementTypeOrSelf(scale);
+  Type outElement = getElementTypeOrSelf(yZero);
+  if (!isQuantizedInteger(outElement) ||
+      outElement.getIntOrFloatBitWidth() != 8)
+    return n.emitError() << "y_zero_point must be int8 or uint8, got "
+                         << outElement;
+  auto yZeroType = cast<RankedTensorType>(yZero.getType());
+  auto yScaleType = cast<RankedTensorType>(yScale.getType());
+  if (yZeroType.getNumElements() != 1 || yScaleType.getNumElements() != 1)
+    return n.emitError() << "y_scale and y_zero_point must have one element "
+                            "(per-tensor output quantization)";
+  Formula f(n);
+  FailureOr<Value> lhs = shiftedI32(n, f, a, aZero, true, "a_zero_point");
+  if (failed(lhs))
+    return failure();
+  FailureOr<Value> rhs = shiftedI32(n, f, b, bZero, false, "b_zero_point");
+  if (failed(rhs))
+    return failure();
+  FailureOr<Value> sa = matmulParameter(
+      n, f, aScale, cast<RankedTensorType>(a.getType()), true, "a_scale");
+  if (failed(sa))
+    return failure();
+  FailureOr<Value> sb = matmulParameter(
+      n, f, bScale, cast<RankedTensorType>(b.getType()), false, "b_scale");
+  if (failed(sb))
+    return failure();
+  Value product = f.toF32(f.matmul(*lhs, *rhs));
+  Value rescaled =
+      f.div(f.mul(f.mul(product, f.toF32(*sa)), f.toF32(*sb)), f.toF32(yScale));
+  Value shifted = f.add(f.round(rescaled), f.toF32(yZero));
+  Value result = f.saturate(shifted, cast<IntegerType>(outElement));
+  if (f.failed())
+    return failure();
+  return n.setOutput(0, result);
+}
+
+//===----------------------------------------------------------------------===//
+// Window functions
+//===----------------------------------------------------------------------===//
+
+// The generalized cosine windows of ONNX (opset 17):
+//   w[n] = a0 - a1 cos(2 pi n / N') + a2 cos(4 pi n / N'),  n = 0 .. size-1,
+// with N' = size when periodic, size - 1 when symmetric; computed in the
+// output type when it is f32 or f64 (else in f32) and converted to it. The
+// index vector is a constant for a constant size, else model.iota.
+static LogicalResult importWindow(NodeImporter &n, double a0, double a1,
+                                  double a2) {
+  if (failed(n.checkInputCount(1, 1)))
+    return failure();
+  FailureOr<int64_t> periodic = n.intAttr("periodic", 1);
+  FailureOr<int64_t> dataType = n.intAttr("output_datatype", 1);
+  if (failed(periodic) || failed(dataType))
+    return failure();
+  Type outElement = n.convertElementType(*dataType);
+  if (!outElement || outElement.isInteger(1))
+    return n.emitError() << "output_datatype " << *dataType
+                         << " is not supported";
+  FailureOr<RankedTensorType> sizeType = n.inputType(0);
+  if (failed(sizeType))
+    return failure();
+  Type sizeElement = sizeType->getElementType();
+  if (sizeType->getRank() != 0 ||
+      !(sizeElement.isSignlessInteger(32) || sizeElement.isSignlessInteger(64)))
+    return n.emitError() << "size must be a rank-0 int32 or int64 tensor, got "
+                         << *sizeType;
+  Type compute = outElement;
+  if (!outElement.isF32() && !outElement.isF64())
+    compute = Float32Type::get(n.getContext());
+  Formula f(n);
+  Value indices;
+  if (DenseElementsAttr constant = n.constantInput(0)) {
+    int64_t size = (*constant.getValues<APInt>().begin()).getSExtValue();
+    if (size < 0)
+      return n.emitError() << "size " << size << " is negative";
+    auto type = RankedTensorType::get({size}, IntegerType::get(n.getContext(), 64));
+    indices = f.op<model::ConstantOp>(
+        {}, {n.named("value", makeIntegerAttr(type.getShape(),
+                                              type.getElementType(),
+                                              llvm::to_vector(llvm::seq<int64_t>(0, size))))});
+  } else {
+    FailureOr<Value> size = n.input(0);
+    if (failed(size))
+      return failure();
+    indices = f.op<model::IotaOp>({*size});
+  }
+  FailureOr<Value> size = n.input(0);
+  if (failed(size))
+    return failure();
+  Value denominator = f.cast(*size, compute);
+  if (*periodic == 0)
+    denominator = f.sub(denominator, f.constant(compute, 1));
+  // theta = 2 pi n / N'
+  Value theta = f.div(f.mul(f.cast(indices, compute),
+                            f.constant(compute, 2 * M_PI)),
+                      denominator);
+  Value w = f.sub(f.constant(compute, a0),
+                  f.mul(f.constant(compute, a1), f.op<model::CosOp>({theta})));
+  if (a2 != 0) {
+    Value twice = f.mul(theta, f.constant(compute, 2));
+    w = f.add(w, f.mul(f.constant(compute, a2), f.op<model::CosOp>({twice})));
+  }
+  Value result = f.cast(w, outElement);
+  if (f.failed())
+    return failure();
+  return n.setOutput(0, result);
+}
+
+static LogicalResult importHannWindow(NodeImporter &n) {
+  return importWindow(n, 0.5, 0.5, 0);
+}
+static LogicalResult importHammingWindow(NodeImporter &n) {
+  return importWindow(n, 25.0 / 46.0, 21.0 / 46.0, 0);
+}
+static LogicalResult importBlackmanWindow(NodeImporter &n) {
+  return importWindow(n, 0.42, 0.5, 0.08);
+}
+
+static const OpSupport kQuantizationOps[] = {
+    {"BlackmanWindow", 17, kMaxKnownOpset, importBlackmanWindow},
+    {"HammingWindow", 17, kMaxKnownOpset, importHammingWindow},
+    {"HannWindow", 17, kMaxKnownOpset, importHannWindow},
+    {"DequantizeLinear", 10, kMaxKnownOpset, importDequantizeLinear},
+    {"DynamicQuantizeLinear", 11, kMaxKnownOpset, importDynamicQuantizeLinear},
+    {"MatMulInteger", 10, kMaxKnownOpset, importMatMulInteger},
+    {"QLinearMatMul", 10, kMaxKnownOpset, importQLinearMatMul},
+    {"QuantizeLinear", 10, kMaxKnownOpset, importQuantizeLinear},
+};
+
+ArrayRef<OpSupport> kiln::onnx_frontend::getQuantizationOpTable() {
+  return kQuantizationOps;
+}
