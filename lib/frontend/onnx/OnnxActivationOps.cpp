@@ -8,9 +8,7 @@
 // element type.
 //
 //===----------------------------------------------------------------------===//
-#include "lib/frontend/onnx/OnnxImporterImpl.h"
-
-#include "mlir/IR/TypeUtilities.h"
+#include "lib/frontend/onnx/OnnxFormula.h"
 
 #include <cmath>
 
@@ -19,66 +17,6 @@ using namespace kiln::onnx_frontend;
 namespace model = kiln::model;
 
 namespace {
-
-/// Builds a formula from model ops at a node. The first failure has been
-/// reported at the node; later steps then do nothing, and `finish` fails.
-class Formula {
-public:
-  Formula(NodeImporter &n, Type element) : n(n), element(element) {}
-
-  /// A rank-0 constant of the formula's element type.
-  Value constant(double v) {
-    Attribute scalar;
-    if (isa<FloatType>(element))
-      scalar = FloatAttr::get(element, v);
-    else
-      scalar = IntegerAttr::get(element, static_cast<int64_t>(v));
-    auto type = RankedTensorType::get({}, element);
-    return op<model::ConstantOp>(
-        {}, {n.named("value", DenseElementsAttr::get(type, scalar))});
-  }
-
-  template <typename OpTy>
-  Value op(ArrayRef<Value> operands,
-           ArrayRef<NamedAttribute> attributes = {}) {
-    if (failed || llvm::is_contained(operands, Value()))
-      return fail();
-    FailureOr<Value> result = n.create<OpTy>(operands, attributes);
-    return mlir::failed(result) ? fail() : *result;
-  }
-
-  Value add(Value a, Value b) { return op<model::AddOp>({a, b}); }
-  Value sub(Value a, Value b) { return op<model::SubOp>({a, b}); }
-  Value mul(Value a, Value b) { return op<model::MulOp>({a, b}); }
-  Value div(Value a, Value b) { return op<model::DivOp>({a, b}); }
-  Value max(Value a, Value b) { return op<model::MaxOp>({a, b}); }
-  Value min(Value a, Value b) { return op<model::MinOp>({a, b}); }
-  Value less(Value a, Value b) { return op<model::LessOp>({a, b}); }
-  Value greater(Value a, Value b) { return op<model::GreaterOp>({a, b}); }
-  Value select(Value c, Value a, Value b) {
-    return op<model::WhereOp>({c, a, b});
-  }
-  Value exp(Value x) { return op<model::ExpOp>({x}); }
-  /// exp(x) - 1, the negative branch of the ELU family.
-  Value expm1(Value x) { return sub(exp(x), constant(1)); }
-
-  /// Defines the node's output 0 as `result`.
-  LogicalResult finish(Value result) {
-    if (failed || !result)
-      return failure();
-    return n.setOutput(0, result);
-  }
-
-private:
-  Value fail() {
-    failed = true;
-    return {};
-  }
-
-  NodeImporter &n;
-  Type element;
-  bool failed = false;
-};
 
 /// The single input of an activation, which ONNX defines on floats only.
 FailureOr<Value> floatInput(NodeImporter &n) {

@@ -3,9 +3,10 @@
 // Internal to lib/frontend/onnx: the graph-wide import state (values by ONNX
 // name, known constants, declared types), the per-node view that op handlers
 // work through, and the operator table. OnnxImporter.cpp walks the graph,
-// OnnxImportState.cpp implements the state and the node view, and
-// OnnxOps.cpp, OnnxShapeOps.cpp, OnnxReductionOps.cpp and
-// OnnxNormalizationOps.cpp hold the handlers.
+// OnnxImportState.cpp implements the state and the node view, and the
+// Onnx<Area>Ops.cpp files (compute, shape, activation, reduction,
+// normalization, data movement, vision, quantization) and OnnxEinsum.cpp
+// hold the handlers, each area with its rows of the table.
 //
 //===----------------------------------------------------------------------===//
 #ifndef KILN_LIB_FRONTEND_ONNX_ONNXIMPORTERIMPL_H

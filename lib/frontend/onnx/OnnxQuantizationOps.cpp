@@ -12,7 +12,7 @@
 // cast its zero-extending meaning.
 //
 //===----------------------------------------------------------------------===//
-#include "lib/frontend/onnx/OnnxImporterImpl.h"
+#include "lib/frontend/onnx/OnnxFormula.h"
 
 #include "mlir/IR/TypeUtilities.h"
 
@@ -23,81 +23,6 @@ using namespace kiln::onnx_frontend;
 namespace model = kiln::model;
 
 namespace {
-
-/// Builds a formula from model ops at a node. The first failure has been
-/// reported at the node; later steps then do nothing and yield null values.
-class Formula {
-public:
-  explicit Formula(NodeImporter &n) : n(n) {}
-
-  bool failed() const { return hasFailed; }
-
-  /// A rank-0 constant of `element` (float or integer).
-  Value constant(Type element, double v) {
-    Attribute scalar;
-    if (isa<FloatType>(element))
-      scalar = FloatAttr::get(element, v);
-    else
-      scalar = IntegerAttr::get(element, static_cast<int64_t>(v));
-    auto type = RankedTensorType::get({}, element);
-    return op<model::ConstantOp>(
-        {}, {n.named("value", DenseElementsAttr::get(type, scalar))});
-  }
-  Value f32(double v) { return constant(Float32Type::get(n.getContext()), v); }
-
-  template <typename OpTy>
-  Value op(ArrayRef<Value> operands,
-           ArrayRef<NamedAttribute> attributes = {}) {
-    if (hasFailed || llvm::is_contained(operands, Value()))
-      return fail();
-    FailureOr<Value> result = n.create<OpTy>(operands, attributes);
-    return mlir::failed(result) ? fail() : *result;
-  }
-
-  Value add(Value a, Value b) { return op<model::AddOp>({a, b}); }
-  Value sub(Value a, Value b) { return op<model::SubOp>({a, b}); }
-  Value mul(Value a, Value b) { return op<model::MulOp>({a, b}); }
-  Value div(Value a, Value b) { return op<model::DivOp>({a, b}); }
-  Value max(Value a, Value b) { return op<model::MaxOp>({a, b}); }
-  Value min(Value a, Value b) { return op<model::MinOp>({a, b}); }
-  Value round(Value x) { return op<model::RoundOp>({x}); }
-  Value matmul(Value a, Value b) { return op<model::MatMulOp>({a, b}); }
-
-  /// `x` converted to `element` (x itself when it already is).
-  Value cast(Value x, Type element) {
-    if (!x || getElementTypeOrSelf(x) == element)
-      return x;
-    return op<model::CastOp>({x}, {n.named("to", TypeAttr::get(element))});
-  }
-  Value toF32(Value x) { return cast(x, Float32Type::get(n.getContext())); }
-
-  /// `x` with size-1 dims inserted at `axes`.
-  Value unsqueeze(Value x, ArrayRef<int64_t> axes) {
-    if (axes.empty())
-      return x;
-    return op<model::UnsqueezeOp>({x}, {n.named("axes", n.i64Array(axes))});
-  }
-
-  /// A float `x` (already rounded or not) clamped to `integer`'s range and
-  /// converted to it: ONNX's saturate().
-  Value saturate(Value x, IntegerType integer) {
-    unsigned width = integer.getWidth();
-    bool isUnsigned = integer.isUnsigned();
-    double lo = isUnsigned ? 0.0 : -std::ldexp(1.0, width - 1);
-    double hi = isUnsigned ? std::ldexp(1.0, width) - 1
-                           : std::ldexp(1.0, width - 1) - 1;
-    return cast(min(max(x, f32(lo)), f32(hi)), integer);
-  }
-
-private:
-  Value fail() {
-    hasFailed = true;
-    return {};
-  }
-
-  NodeImporter &n;
-  bool hasFailed = false;
-};
 
 /// Whether `t` is one of the 8- and 16-bit integer types the quantized
 /// tensors may have: signless (ONNX's signed ints) or unsigned; int4/uint4
