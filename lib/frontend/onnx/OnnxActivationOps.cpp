@@ -285,13 +285,10 @@ template <bool IsMean> static LogicalResult importSumOrMean(NodeImporter &n) {
   if (failed(n.checkInputCount(1, kUnbounded)) ||
       failed(n.checkEqualInputShapesBefore(8)))
     return failure();
-  SmallVector<Value> inputs;
-  for (int64_t i = 0; i < n.numInputs(); ++i) {
-    FailureOr<Value> v = n.input(i);
-    if (failed(v))
-      return failure();
-    inputs.push_back(*v);
-  }
+  FailureOr<SmallVector<Value>> given = n.leadingInputs(n.numInputs());
+  if (failed(given))
+    return failure();
+  SmallVector<Value> &inputs = *given;
   Type element = getElementTypeOrSelf(inputs.front());
   if (IsMean && !isa<FloatType>(element))
     return n.emitError() << "inputs must be floating point, got " << element;

@@ -16,17 +16,6 @@ using namespace mlir;
 using namespace kiln::onnx_frontend;
 namespace model = kiln::model;
 
-/// A STRING attribute, or `dflt` when absent.
-static FailureOr<std::string> stringAttr(NodeImporter &n, StringRef attrName,
-                                         StringRef dflt) {
-  const onnx::AttributeProto *attr = n.findAttr(attrName);
-  if (!attr)
-    return dflt.str();
-  if (attr->type() != onnx::AttributeProto::STRING)
-    return n.emitError() << "attribute '" << attrName << "' must be a STRING";
-  return attr->s();
-}
-
 /// A 1-D i64 `model.constant` of `values`.
 static FailureOr<Value> i64Vector(NodeImporter &n, ArrayRef<int64_t> values) {
   Builder b(n.getContext());
@@ -235,7 +224,7 @@ static LogicalResult importPad(NodeImporter &n) {
                                padsAsInput ? (n.opset >= 18 ? 4 : 3) : 1)))
     return failure();
   FailureOr<RankedTensorType> type = n.inputType(0);
-  FailureOr<std::string> mode = stringAttr(n, "mode", "constant");
+  FailureOr<std::string> mode = n.stringAttr("mode", "constant");
   if (failed(type) || failed(mode))
     return failure();
   int64_t rank = type->getRank();
@@ -467,7 +456,7 @@ static LogicalResult importDepthToSpace(NodeImporter &n) {
     return failure();
   FailureOr<int64_t> blocksize = n.intAttr("blocksize");
   FailureOr<std::string> mode =
-      n.opset >= 11 ? stringAttr(n, "mode", "DCR") : std::string("DCR");
+      n.opset >= 11 ? n.stringAttr("mode", "DCR") : std::string("DCR");
   FailureOr<Value> x = n.input(0);
   if (failed(blocksize) || failed(mode) || failed(x))
     return failure();
@@ -545,7 +534,7 @@ static LogicalResult importGatherND(NodeImporter &n) {
 static FailureOr<std::string> scatterReduction(NodeImporter &n) {
   if (n.opset < 16)
     return std::string("none");
-  FailureOr<std::string> reduction = stringAttr(n, "reduction", "none");
+  FailureOr<std::string> reduction = n.stringAttr("reduction", "none");
   if (failed(reduction))
     return failure();
   bool known = *reduction == "none" || *reduction == "add" ||

@@ -531,6 +531,17 @@ FailureOr<float> NodeImporter::floatAttr(StringRef attrName, float dflt) {
   return attr->f();
 }
 
+FailureOr<SmallVector<Value>> NodeImporter::leadingInputs(int64_t required) {
+  SmallVector<Value> values;
+  for (int64_t i = 0; i < numInputs() && (i < required || hasInput(i)); ++i) {
+    FailureOr<Value> v = input(i);
+    if (failed(v))
+      return failure();
+    values.push_back(*v);
+  }
+  return values;
+}
+
 LogicalResult NodeImporter::checkEqualInputShapesBefore(int64_t since) {
   if (opset >= since)
     return success();

@@ -151,6 +151,10 @@ public:
   /// variadic ops such as Max, Min, Sum and Mean), checks that all inputs
   /// have one shape.
   mlir::LogicalResult checkEqualInputShapesBefore(int64_t opset);
+  /// The values of inputs 0..required-1 (each must be given), then of the
+  /// optional ones after them up to the first omitted one.
+  mlir::FailureOr<llvm::SmallVector<mlir::Value>>
+  leadingInputs(int64_t required);
   /// The SSA value of input `i` (materializing a constant if needed).
   mlir::FailureOr<mlir::Value> input(int64_t i);
   /// The type of input `i`, without materializing it.

@@ -300,15 +300,9 @@ static LogicalResult importGemm(NodeImporter &n) {
                              << formatShape(c->getShape());
     }
   }
-  SmallVector<Value> operands;
-  for (int64_t i = 0; i < 3; ++i) {
-    if (i == 2 && !n.hasInput(2))
-      break;
-    FailureOr<Value> v = n.input(i);
-    if (failed(v))
-      return failure();
-    operands.push_back(*v);
-  }
+  FailureOr<SmallVector<Value>> operands = n.leadingInputs(2);
+  if (failed(operands))
+    return failure();
   // Defaults are left out so that the printed op stays short.
   Builder b(n.getContext());
   SmallVector<NamedAttribute> attrs;
@@ -320,7 +314,7 @@ static LogicalResult importGemm(NodeImporter &n) {
     attrs.push_back(n.named("transA", b.getBoolAttr(true)));
   if (*transB)
     attrs.push_back(n.named("transB", b.getBoolAttr(true)));
-  return n.setOutput(0, n.create<model::GemmOp>(operands, attrs));
+  return n.setOutput(0, n.create<model::GemmOp>(*operands, attrs));
 }
 
 //===----------------------------------------------------------------------===//

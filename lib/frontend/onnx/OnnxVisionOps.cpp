@@ -15,17 +15,6 @@ namespace model = kiln::model;
 
 namespace {
 
-/// A STRING attribute, or `dflt` when absent.
-FailureOr<std::string> stringAttr(NodeImporter &n, StringRef attrName,
-                                  StringRef dflt) {
-  const onnx::AttributeProto *attr = n.findAttr(attrName);
-  if (!attr)
-    return dflt.str();
-  if (attr->type() != onnx::AttributeProto::STRING)
-    return n.emitError() << "attribute '" << attrName << "' must be a STRING";
-  return attr->s();
-}
-
 /// An INTS attribute of `count` entries, or `count` copies of `dflt`.
 FailureOr<SmallVector<int64_t>> intsAttrOr(NodeImporter &n, StringRef attrName,
                                            int64_t count, int64_t dflt) {
@@ -60,7 +49,7 @@ FailureOr<WindowAttrs> readWindowAttrs(NodeImporter &n, int64_t spatialRank,
                    : FailureOr<SmallVector<int64_t>>(
                          SmallVector<int64_t>(spatialRank, 1));
   FailureOr<OptionalInts> pads = n.intsAttr("pads");
-  FailureOr<std::string> autoPad = stringAttr(n, "auto_pad", "NOTSET");
+  FailureOr<std::string> autoPad = n.stringAttr("auto_pad", "NOTSET");
   if (failed(strides) || failed(dilations) || failed(pads) || failed(autoPad))
     return failure();
   w.strides = *strides;
@@ -127,19 +116,6 @@ LogicalResult checkConvInputs(NodeImporter &n, RankedTensorType x,
   return success();
 }
 
-/// X, W and the optional B of Conv / ConvTranspose, as values.
-FailureOr<SmallVector<Value>> convOperands(NodeImporter &n) {
-  SmallVector<Value> operands;
-  for (int64_t i = 0; i < 3; ++i) {
-    if (i == 2 && !n.hasInput(2))
-      break;
-    FailureOr<Value> v = n.input(i);
-    if (failed(v))
-      return failure();
-    operands.push_back(*v);
-  }
-  return operands;
-}
 
 //===----------------------------------------------------------------------===//
 // Convolutions
@@ -156,7 +132,7 @@ LogicalResult importConv(NodeImporter &n) {
       readWindowAttrs(n, x->getRank() - 2, /*hasDilations=*/true);
   if (failed(group) || failed(window))
     return failure();
-  FailureOr<SmallVector<Value>> operands = convOperands(n);
+  FailureOr<SmallVector<Value>> operands = n.leadingInputs(2);
   if (failed(operands))
     return failure();
   SmallVector<NamedAttribute> attrs = windowNamedAttrs(n, *window);
@@ -229,7 +205,7 @@ LogicalResult importConvTranspose(NodeImporter &n) {
       pads[i + spatialRank] = end;
     }
   }
-  FailureOr<SmallVector<Value>> operands = convOperands(n);
+  FailureOr<SmallVector<Value>> operands = n.leadingInputs(2);
   if (failed(operands))
     return failure();
   SmallVector<NamedAttribute> attrs = {
@@ -540,7 +516,7 @@ LogicalResult importResize(NodeImporter &n) {
                                opset == 10 ? 2 : 4)))
     return failure();
   FailureOr<RankedTensorType> x = n.inputType(0);
-  FailureOr<std::string> mode = stringAttr(n, "mode", "nearest");
+  FailureOr<std::string> mode = n.stringAttr("mode", "nearest");
   if (failed(x) || failed(mode))
     return failure();
   ResizeRequest r;
@@ -558,9 +534,9 @@ LogicalResult importResize(NodeImporter &n) {
     return buildResize(n, r);
   }
   FailureOr<std::string> coordinates =
-      stringAttr(n, "coordinate_transformation_mode", "half_pixel");
+      n.stringAttr("coordinate_transformation_mode", "half_pixel");
   FailureOr<std::string> nearest =
-      stringAttr(n, "nearest_mode", "round_prefer_floor");
+      n.stringAttr("nearest_mode", "round_prefer_floor");
   FailureOr<float> cubicCoeffA = n.floatAttr("cubic_coeff_a", -0.75f);
   FailureOr<int64_t> excludeOutside = n.intAttr("exclude_outside", 0);
   FailureOr<float> extrapolation = n.floatAttr("extrapolation_value", 0.0f);
@@ -588,7 +564,7 @@ LogicalResult importResize(NodeImporter &n) {
   if (opset >= 18) {
     FailureOr<int64_t> antialias = n.intAttr("antialias", 0);
     FailureOr<std::string> policy =
-        stringAttr(n, "keep_aspect_ratio_policy", "stretch");
+        n.stringAttr("keep_aspect_ratio_policy", "stretch");
     axes = n.intsAttr("axes");
     if (failed(antialias) || failed(policy) || failed(axes))
       return failure();
@@ -627,7 +603,7 @@ LogicalResult importUpsample(NodeImporter &n) {
   bool scalesInput = n.opset >= 9;
   if (failed(n.checkInputCount(scalesInput ? 2 : 1, scalesInput ? 2 : 1)))
     return failure();
-  FailureOr<std::string> mode = stringAttr(n, "mode", "nearest");
+  FailureOr<std::string> mode = n.stringAttr("mode", "nearest");
   if (failed(mode))
     return failure();
   ResizeRequest r;
