@@ -100,6 +100,36 @@ static kiln::model::DimsAttr getDimNames(const onnx::TypeProto &proto,
   return kiln::model::getDims(type, names);
 }
 
+/// Whether any table row (at any opset) imports `opType`.
+static bool isKnownOpType(StringRef opType) {
+  for (ArrayRef<OpSupport> table : allOpTables())
+    for (const OpSupport &entry : table)
+      if (entry.opType == opType)
+        return true;
+  return false;
+}
+
+std::string kiln::onnx_frontend::unsupportedOpReason(StringRef opType,
+                                                     int64_t opset) {
+  // If is imported by the graph walk, not by a table handler.
+  if (opType == "If")
+    return "";
+  int64_t lo = INT64_MAX, hi = INT64_MIN;
+  for (ArrayRef<OpSupport> table : allOpTables())
+    for (const OpSupport &entry : table) {
+      if (entry.opType != opType)
+        continue;
+      if (opset >= entry.minOpset && opset <= entry.maxOpset)
+        return "";
+      lo = std::min(lo, entry.minOpset), hi = std::max(hi, entry.maxOpset);
+    }
+  if (lo == INT64_MAX)
+    return "operator is not supported by kiln";
+  return ("kiln supports " + opType + " only in opsets " + Twine(lo) +
+          " to " + Twine(hi))
+      .str();
+}
+
 /// Lists every supported op type once: "Abs, Add, ...".
 static std::string supportedOpList() {
   std::vector<std::string> names;
@@ -131,30 +161,20 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
            << node.domain() << "'): operator domain is not supported by kiln";
 
   const OpSupport *match = nullptr;
-  SmallVector<const OpSupport *> sameType;
   for (ArrayRef<OpSupport> table : allOpTables())
-    for (const OpSupport &entry : table) {
-      if (entry.opType != node.op_type())
-        continue;
-      sameType.push_back(&entry);
-      if (opset >= entry.minOpset && opset <= entry.maxOpset)
+    for (const OpSupport &entry : table)
+      if (entry.opType == node.op_type() && opset >= entry.minOpset &&
+          opset <= entry.maxOpset)
         match = &entry;
-    }
   if (!match) {
-    InFlightDiagnostic diag = mlir::emitError(loc)
-                              << "node '" << name << "' (" << node.op_type()
-                              << ", opset " << opset << "): ";
-    if (sameType.empty()) {
-      diag << "operator is not supported by kiln";
+    InFlightDiagnostic diag =
+        mlir::emitError(loc)
+        << "node '" << name << "' (" << node.op_type() << ", opset " << opset
+        << "): " << unsupportedOpReason(node.op_type(), opset);
+    if (!isKnownOpType(node.op_type()))
       diag.attachNote(state.fileLoc)
           << "supported operators: " << supportedOpList();
-      return diag;
-    }
-    int64_t lo = sameType.front()->minOpset, hi = sameType.front()->maxOpset;
-    for (const OpSupport *entry : sameType)
-      lo = std::min(lo, entry->minOpset), hi = std::max(hi, entry->maxOpset);
-    return diag << "kiln supports " << node.op_type() << " only in opsets "
-                << lo << " to " << hi;
+    return diag;
   }
 
   LLVM_DEBUG(llvm::dbgs() << "importing node '" << name << "' ("

@@ -56,6 +56,12 @@ std::vector<SupportedOnnxOp> getSupportedOnnxOps();
 /// importer accepts, in the enum's order. Feeds the docs too.
 std::vector<std::string> getSupportedOnnxElementTypes();
 
+/// Why a default-domain `opType` node at `opset` cannot be imported
+/// ("operator is not supported by kiln", "kiln supports X only in opsets A
+/// to B"), or "" when it can. Other domains and model-local functions are
+/// the caller's to decide.
+std::string unsupportedOpReason(llvm::StringRef opType, int64_t opset);
+
 /// Prints the operators (per domain and op type: opset, node count, input
 /// element types where declared) and element types an ONNX model uses, each
 /// marked supported or not by the operator table, without importing it.

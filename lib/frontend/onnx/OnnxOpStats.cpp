@@ -4,7 +4,8 @@
 // every (domain, op type) with its node count, opset and the element types
 // of its inputs where the graph declares them, each marked supported or not
 // by the importer's operator table, so a user sees every gap at once
-// instead of the first error. Nodes of subgraphs (If/Loop/Scan bodies) are
+// instead of the first error (the reasons are the importer's own,
+// unsupportedOpReason). Nodes of subgraphs (If/Loop/Scan bodies) are
 // counted too. Element types of intermediate values come from ONNX's own
 // type inference where it succeeds (this file is built with exceptions to
 // catch its errors). A handler can still refuse a node for an attribute
@@ -42,6 +43,8 @@ struct Collector {
   /// Element type of each value the graph declares or defines as a tensor.
   std::map<std::string, int32_t> valueTypes;
   std::set<int32_t> allTypes;
+  /// The model's local functions, by (domain, name); calls are inlined.
+  std::set<std::pair<std::string, std::string>> functions;
 
   void declare(const onnx::ValueInfoProto &info) {
     if (info.type().has_tensor_type()) {
@@ -61,7 +64,13 @@ struct Collector {
       valueTypes[t.name()] = t.data_type();
       allTypes.insert(t.data_type());
     }
-    for (const onnx::NodeProto &node : graph.node()) {
+    visitNodes(graph.node());
+  }
+
+  /// Counts `nodes` (a graph's or a function body's) and their subgraphs.
+  void visitNodes(
+      const google::protobuf::RepeatedPtrField<onnx::NodeProto> &nodes) {
+    for (const onnx::NodeProto &node : nodes) {
       std::string domain = node.domain() == "ai.onnx" ? "" : node.domain();
       OpUsage &usage = ops[{domain, node.op_type()}];
       ++usage.nodes;
@@ -89,31 +98,6 @@ struct Collector {
   }
 };
 
-/// Whether the table supports `opType` at `opset`, and why not.
-std::string unsupportedReason(const std::vector<SupportedOnnxOp> &table,
-                              const std::string &domain,
-                              const std::string &opType,
-                              std::optional<int64_t> opset) {
-  if (!domain.empty())
-    return "operator domain '" + domain + "' is not supported by kiln";
-  if (!opset)
-    return "the model does not import the default opset";
-  int64_t lo = INT64_MAX, hi = INT64_MIN;
-  for (const SupportedOnnxOp &row : table) {
-    if (row.opType != opType)
-      continue;
-    if (*opset >= row.minOpset && *opset <= row.maxOpset)
-      return "";
-    lo = std::min(lo, row.minOpset);
-    hi = std::max(hi, row.maxOpset);
-  }
-  if (lo == INT64_MAX)
-    return "operator is not supported by kiln";
-  return llvm::formatv("kiln supports {0} only in opsets {1} to {2}", opType,
-                       lo, hi)
-      .str();
-}
-
 } // namespace
 
 FailureOr<bool> kiln::onnx_frontend::printOnnxOpStats(MLIRContext &context,
@@ -135,12 +119,16 @@ FailureOr<bool> kiln::onnx_frontend::printOnnxOpStats(MLIRContext &context,
   for (const onnx::OperatorSetIdProto &opset : model.opset_import())
     c.opsets[opset.domain() == "ai.onnx" ? "" : opset.domain()] =
         opset.version();
+  for (const onnx::FunctionProto &function : model.functions())
+    c.functions.insert({function.domain(), function.name()});
   c.visit(model.graph());
+  // Inlined bodies are imported like the graph's own nodes.
+  for (const onnx::FunctionProto &function : model.functions())
+    c.visitNodes(function.node());
 
   std::optional<int64_t> defaultOpset;
   if (c.opsets.count(""))
     defaultOpset = c.opsets[""];
-  std::vector<SupportedOnnxOp> table = getSupportedOnnxOps();
   std::vector<std::string> supportedTypes = getSupportedOnnxElementTypes();
 
   bool allSupported = true;
@@ -153,7 +141,15 @@ FailureOr<bool> kiln::onnx_frontend::printOnnxOpStats(MLIRContext &context,
     std::optional<int64_t> opset =
         c.opsets.count(domain) ? std::optional<int64_t>(c.opsets[domain])
                                : std::nullopt;
-    std::string reason = unsupportedReason(table, domain, opType, opset);
+    std::string reason;
+    if (c.functions.count({domain, opType}))
+      reason = ""; // a model-local function: inlined
+    else if (!domain.empty())
+      reason = "operator domain '" + domain + "' is not supported by kiln";
+    else if (!opset)
+      reason = "the model does not import the default opset";
+    else
+      reason = unsupportedOpReason(opType, *opset);
     allSupported &= reason.empty();
     std::string name = domain.empty() ? opType : domain + "." + opType;
     std::vector<std::string> dtypes(usage.dtypes.begin(), usage.dtypes.end());
