@@ -48,6 +48,12 @@ void populateVisionPatterns(mlir::RewritePatternSet &patterns,
                             const DimFacts *facts);
 void populateQuantizationPatterns(mlir::RewritePatternSet &patterns,
                                   const DimFacts *facts);
+/// DFT, STFT, mel_weight_matrix and det (Signal.cpp).
+void populateSignalPatterns(mlir::RewritePatternSet &patterns,
+                            const DimFacts *facts);
+/// grid_sample (Sampling.cpp).
+void populateSamplingPatterns(mlir::RewritePatternSet &patterns,
+                              const DimFacts *facts);
 
 /// A conversion pattern that knows which dims are proven equal.
 template <typename OpTy>
