@@ -10,9 +10,11 @@
 #include "lib/frontend/onnx/OnnxImporterImpl.h"
 #include "lib/frontend/onnx/OnnxModelReader.h"
 
+#include "dialects/Fused/IR/FusedOps.h"
 #include "dialects/Model/Transforms/Canonicalize.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -34,7 +36,8 @@ SmallVector<ArrayRef<OpSupport>> kiln::onnx_frontend::allOpTables() {
   return {getComputeOpTable(),   getShapeOpTable(),
           getActivationOpTable(), getReductionOpTable(),
           getNormalizationOpTable(), getDataMovementOpTable(),
-          getVisionOpTable(), getQuantizationOpTable()};
+          getVisionOpTable(), getQuantizationOpTable(),
+          getTransformerOpTable()};
 }
 
 namespace {
@@ -218,6 +221,9 @@ GraphImporter::import(onnx::ModelProto &model) {
   MLIRContext *ctx = state.context;
   ctx->getOrLoadDialect<model::ModelDialect>();
   ctx->getOrLoadDialect<func::FuncDialect>();
+  // Attention imports as fused.attention into a tensor.empty destination.
+  ctx->getOrLoadDialect<kiln::fused::FusedDialect>();
+  ctx->getOrLoadDialect<tensor::TensorDialect>();
   OpBuilder &b = state.builder;
   OwningOpRef<ModuleOp> module = ModuleOp::create(state.fileLoc);
 

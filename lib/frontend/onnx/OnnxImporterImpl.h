@@ -5,7 +5,7 @@
 // work through, and the operator table. OnnxImporter.cpp walks the graph,
 // OnnxImportState.cpp implements the state and the node view, and the
 // Onnx<Area>Ops.cpp files (compute, shape, activation, reduction,
-// normalization, data movement, vision, quantization) and OnnxEinsum.cpp
+// normalization, data movement, vision, quantization, transformer) and OnnxEinsum.cpp
 // hold the handlers, each area with its rows of the table.
 //
 //===----------------------------------------------------------------------===//
@@ -145,6 +145,9 @@ public:
   const mlir::Location loc;
 
   mlir::MLIRContext *getContext() { return state.context; }
+  /// The builder at the node's insertion point, for ops of other dialects
+  /// than `model` (fused.attention and its destination).
+  mlir::OpBuilder &builder() { return state.builder; }
   llvm::StringRef opType() const { return node.op_type(); }
 
   /// Starts an error at the node, prefixed with its name and op type.
@@ -351,6 +354,9 @@ mlir::LogicalResult importEinsum(NodeImporter &n);
 /// Handlers of broadcasting, padding, splitting, indexing and shape-built
 /// ops (OnnxDataMovementOps.cpp).
 llvm::ArrayRef<OpSupport> getDataMovementOpTable();
+/// Handlers of opset 23's RMSNormalization, RotaryEmbedding and Attention
+/// (OnnxTransformerOps.cpp).
+llvm::ArrayRef<OpSupport> getTransformerOpTable();
 /// Handlers of convolution, pooling and LRN (OnnxVisionOps.cpp).
 llvm::ArrayRef<OpSupport> getVisionOpTable();
 

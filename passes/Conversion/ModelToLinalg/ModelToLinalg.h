@@ -48,6 +48,9 @@ void populateVisionPatterns(mlir::RewritePatternSet &patterns,
                             const DimFacts *facts);
 void populateQuantizationPatterns(mlir::RewritePatternSet &patterns,
                                   const DimFacts *facts);
+/// model.rms_norm and model.rotary_embedding (Transformer.cpp).
+void populateTransformerPatterns(mlir::RewritePatternSet &patterns,
+                                 const DimFacts *facts);
 
 /// A conversion pattern that knows which dims are proven equal.
 template <typename OpTy>
