@@ -68,11 +68,14 @@ def ConvertFusedToLinalg : Pass<"kiln-convert-fused-to-linalg"> {
     causal/sliding window to -inf, `linalg.softmax` over the keys, and a
     contraction with the values; 16-bit floats compute in f32. The [Sq, Sk]
     scores are materialized: a target's tiled online-softmax lowering
-    replaces this where memory matters.
+    replaces this where memory matters. Dynamic sizes the verifier could not
+    compare are checked at run time (an error naming the op's source).
   }];
   let dependentDialects = [
     "mlir::arith::ArithDialect",
+    "mlir::cf::ControlFlowDialect",
     "mlir::linalg::LinalgDialect",
+    "mlir::scf::SCFDialect",
     "mlir::tensor::TensorDialect",
   ];
 }

@@ -498,5 +498,6 @@ include "dialects/Model/IR/ModelDataMovementOps.td"
 include "dialects/Model/IR/ModelVisionOps.td"
 include "dialects/Model/IR/ModelQuantOps.td"
 include "dialects/Model/IR/ModelSignalOps.td"
+include "dialects/Model/IR/ModelTransformerOps.td"
 
 #endif // KILN_MODEL_OPS_TD

@@ -10,9 +10,11 @@
 #include "lib/frontend/onnx/OnnxImporterImpl.h"
 #include "lib/frontend/onnx/OnnxModelReader.h"
 
+#include "dialects/Fused/IR/FusedOps.h"
 #include "dialects/Model/Transforms/Canonicalize.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -30,14 +32,12 @@ namespace model = kiln::model;
 // Graph walk
 //===----------------------------------------------------------------------===//
 
-/// Every operator table; a row's op type may appear in several tables
-/// (disjoint opset ranges).
-static SmallVector<ArrayRef<OpSupport>> allOpTables() {
+SmallVector<ArrayRef<OpSupport>> kiln::onnx_frontend::allOpTables() {
   return {getComputeOpTable(),   getShapeOpTable(),
           getActivationOpTable(), getReductionOpTable(),
           getNormalizationOpTable(), getDataMovementOpTable(),
           getVisionOpTable(), getQuantizationOpTable(),
-          getSignalOpTable()};
+          getSignalOpTable(), getTransformerOpTable()};
 }
 
 namespace {
@@ -116,19 +116,32 @@ std::string kiln::onnx_frontend::unsupportedOpReason(StringRef opType,
   if (opType == "If")
     return "";
   int64_t lo = INT64_MAX, hi = INT64_MIN;
+  // A row cut short by a schema version its handler does not implement,
+  // when that is what excludes `opset`.
+  int64_t unimplemented = 0;
   for (ArrayRef<OpSupport> table : allOpTables())
     for (const OpSupport &entry : table) {
       if (entry.opType != opType)
         continue;
-      if (opset >= entry.minOpset && opset <= entry.maxOpset)
+      RowLimit limit = getRowLimit(entry);
+      if (opset >= entry.minOpset && opset <= limit.maxOpset)
         return "";
-      lo = std::min(lo, entry.minOpset), hi = std::max(hi, entry.maxOpset);
+      if (limit.unimplementedVersion && opset >= limit.unimplementedVersion &&
+          opset <= entry.maxOpset)
+        unimplemented = limit.unimplementedVersion;
+      lo = std::min(lo, entry.minOpset), hi = std::max(hi, limit.maxOpset);
     }
   if (lo == INT64_MAX)
     return "operator is not supported by kiln";
-  return ("kiln supports " + opType + " only in opsets " + Twine(lo) +
-          " to " + Twine(hi))
-      .str();
+  std::string reason = ("kiln supports " + opType + " only in opsets " +
+                        Twine(lo) + " to " + Twine(hi))
+                           .str();
+  if (unimplemented)
+    reason += (" (opset " + Twine(unimplemented) + " introduced " + opType +
+               "-" + Twine(unimplemented) +
+               ", whose changes kiln's handler does not implement)")
+                  .str();
+  return reason;
 }
 
 /// Lists every supported op type once: "Abs, Add, ...".
@@ -165,7 +178,7 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   for (ArrayRef<OpSupport> table : allOpTables())
     for (const OpSupport &entry : table)
       if (entry.opType == node.op_type() && opset >= entry.minOpset &&
-          opset <= entry.maxOpset)
+          opset <= getRowLimit(entry).maxOpset)
         match = &entry;
   if (!match) {
     InFlightDiagnostic diag =
@@ -208,6 +221,9 @@ GraphImporter::import(onnx::ModelProto &model) {
   MLIRContext *ctx = state.context;
   ctx->getOrLoadDialect<model::ModelDialect>();
   ctx->getOrLoadDialect<func::FuncDialect>();
+  // Attention imports as fused.attention into a tensor.empty destination.
+  ctx->getOrLoadDialect<kiln::fused::FusedDialect>();
+  ctx->getOrLoadDialect<tensor::TensorDialect>();
   OpBuilder &b = state.builder;
   OwningOpRef<ModuleOp> module = ModuleOp::create(state.fileLoc);
 
@@ -494,7 +510,9 @@ std::vector<SupportedOnnxOp> kiln::onnx_frontend::getSupportedOnnxOps() {
   std::vector<SupportedOnnxOp> ops;
   for (ArrayRef<OpSupport> table : allOpTables())
     for (const OpSupport &entry : table)
-      ops.push_back({entry.opType.str(), entry.minOpset, entry.maxOpset});
+      if (int64_t maxOpset = getRowLimit(entry).maxOpset;
+          maxOpset >= entry.minOpset)
+        ops.push_back({entry.opType.str(), entry.minOpset, maxOpset});
   llvm::sort(ops, [](const SupportedOnnxOp &a, const SupportedOnnxOp &b) {
     return std::tie(a.opType, a.minOpset) < std::tie(b.opType, b.minOpset);
   });

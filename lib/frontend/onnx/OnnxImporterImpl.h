@@ -5,8 +5,8 @@
 // work through, and the operator table. OnnxImporter.cpp walks the graph,
 // OnnxImportState.cpp implements the state and the node view, and the
 // Onnx<Area>Ops.cpp files (compute, shape, activation, reduction,
-// normalization, data movement, vision, quantization, signal) and
-// OnnxEinsum.cpp hold the handlers, each area with its rows of the table.
+// normalization, data movement, vision, quantization, signal, transformer)
+// and OnnxEinsum.cpp hold the handlers, each area with its rows of the table.
 //
 //===----------------------------------------------------------------------===//
 #ifndef KILN_LIB_FRONTEND_ONNX_ONNXIMPORTERIMPL_H
@@ -29,9 +29,20 @@
 
 namespace kiln::onnx_frontend {
 
-/// The newest default-domain opset whose semantics the handlers were written
-/// against; a model importing a newer one is rejected per node, not guessed.
-inline constexpr int64_t kMaxKnownOpset = 21;
+/// The newest default-domain opset whose schema versions kiln knows (from
+/// libonnx up to kLastRegistryOpset, then OnnxSchemaChanges18to23.inc); a
+/// model importing a newer one is rejected per node, not guessed. A row up to
+/// kMaxKnownOpset imports only the opsets whose version of the op its handler
+/// implements (OnnxOpVersions.inc, getRowLimit).
+inline constexpr int64_t kMaxKnownOpset = 23;
+
+/// The newest opset whose schemas libonnx's registry is asked for: what
+/// Debian 12's ONNX 1.12 knows.
+inline constexpr int64_t kLastRegistryOpset = 17;
+
+/// The cap of a row whose op has no OnnxOpVersions.inc entry: the opset the
+/// handlers were checked against before the versions were data.
+inline constexpr int64_t kLegacyMaxOpset = 21;
 
 /// The `max` of NodeImporter::checkInputCount for variadic ops.
 inline constexpr int64_t kUnbounded = std::numeric_limits<int64_t>::max();
@@ -134,6 +145,9 @@ public:
   const mlir::Location loc;
 
   mlir::MLIRContext *getContext() { return state.context; }
+  /// The builder at the node's insertion point, for ops of other dialects
+  /// than `model` (fused.attention and its destination).
+  mlir::OpBuilder &builder() { return state.builder; }
   llvm::StringRef opType() const { return node.op_type(); }
 
   /// Starts an error at the node, prefixed with its name and op type.
@@ -288,6 +302,37 @@ struct OpSupport {
   OpHandler handler;
 };
 
+/// Every operator table; a row's op type may appear in several tables
+/// (disjoint opset ranges). OnnxImporter.cpp.
+llvm::SmallVector<llvm::ArrayRef<OpSupport>> allOpTables();
+
+//===--- Schema versions (OnnxSchemaVersions.cpp) -----------------------===//
+
+/// The since_versions of a default-domain op in libonnx's registry, up to
+/// kLastRegistryOpset, ascending.
+llvm::SmallVector<int64_t> getRegistrySchemaVersions(llvm::StringRef opType);
+/// The since_versions of opsets 18 to 23 (OnnxSchemaChanges18to23.inc).
+llvm::SmallVector<int64_t> getChangelogSchemaVersions(llvm::StringRef opType);
+/// Both, ascending: every schema version of the op up to kMaxKnownOpset.
+llvm::SmallVector<int64_t> getSchemaHistory(llvm::StringRef opType);
+/// The version of `history` in effect at `opset` (0 before the first).
+int64_t schemaVersionAt(llvm::ArrayRef<int64_t> history, int64_t opset);
+/// The schema versions the handlers of `opType` implement
+/// (OnnxOpVersions.inc); nullopt when the op has no entry.
+std::optional<llvm::ArrayRef<int64_t>>
+getImplementedVersions(llvm::StringRef opType);
+
+/// How far a row really reaches.
+struct RowLimit {
+  /// The newest opset the row imports: its maxOpset, or the opset before
+  /// the first schema version in its range that its handler does not
+  /// implement.
+  int64_t maxOpset;
+  /// That version (0 when the row reaches its maxOpset).
+  int64_t unimplementedVersion;
+};
+RowLimit getRowLimit(const OpSupport &row);
+
 /// Handlers of elementwise and contraction ops (OnnxOps.cpp).
 llvm::ArrayRef<OpSupport> getComputeOpTable();
 /// Handlers of reductions, the softmax family, CumSum and TopK
@@ -309,6 +354,9 @@ mlir::LogicalResult importEinsum(NodeImporter &n);
 /// Handlers of broadcasting, padding, splitting, indexing and shape-built
 /// ops (OnnxDataMovementOps.cpp).
 llvm::ArrayRef<OpSupport> getDataMovementOpTable();
+/// Handlers of opset 23's RMSNormalization, RotaryEmbedding and Attention
+/// (OnnxTransformerOps.cpp).
+llvm::ArrayRef<OpSupport> getTransformerOpTable();
 /// Handlers of convolution, pooling and LRN (OnnxVisionOps.cpp).
 llvm::ArrayRef<OpSupport> getVisionOpTable();
 /// Handlers of DFT, STFT, MelWeightMatrix, GridSample and Det

@@ -53,8 +53,7 @@ static LogicalResult check1D(NodeImporter &n, int64_t i, StringRef role) {
   return success();
 }
 
-/// The stash type an ONNX `stash_type` attribute names (FLOAT by default).
-static FailureOr<Type> stashTypeAttr(NodeImporter &n) {
+FailureOr<Type> kiln::onnx_frontend::stashTypeAttr(NodeImporter &n) {
   FailureOr<int64_t> stash = n.intAttr("stash_type", 1);
   if (failed(stash))
     return failure();

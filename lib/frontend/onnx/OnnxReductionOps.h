@@ -2,7 +2,7 @@
 //-*-===//
 //
 // Internal to the reduction and normalization handlers
-// (OnnxReductionOps.cpp, OnnxNormalizationOps.cpp): the small model-op
+// (OnnxReductionOps.cpp, OnnxNormalizationOps.cpp, OnnxTransformerOps.cpp): the small model-op
 // compositions that several ONNX ops share, each failing at the node.
 //
 //===----------------------------------------------------------------------===//
@@ -54,6 +54,10 @@ mlir::FailureOr<mlir::Value> reshapeLike(NodeImporter &n, mlir::Value v,
 /// The stash type of a normalization of `element` that names none: 16-bit
 /// floats compute in f32, wider floats in themselves.
 mlir::Type defaultStashType(mlir::Type element);
+
+/// The stash type an ONNX `stash_type` attribute names (FLOAT by default):
+/// LayerNormalization and RMSNormalization.
+mlir::FailureOr<mlir::Type> stashTypeAttr(NodeImporter &n);
 
 } // namespace kiln::onnx_frontend
 

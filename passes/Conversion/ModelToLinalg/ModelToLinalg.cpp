@@ -207,6 +207,7 @@ void kiln::populateModelToLinalgPatterns(RewritePatternSet &patterns,
   model_to_linalg::populateQuantizationPatterns(patterns, facts);
   model_to_linalg::populateSignalPatterns(patterns, facts);
   model_to_linalg::populateSamplingPatterns(patterns, facts);
+  model_to_linalg::populateTransformerPatterns(patterns, facts);
 }
 
 namespace {

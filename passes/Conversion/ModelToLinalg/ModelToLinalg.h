@@ -54,6 +54,9 @@ void populateSignalPatterns(mlir::RewritePatternSet &patterns,
 /// grid_sample (Sampling.cpp).
 void populateSamplingPatterns(mlir::RewritePatternSet &patterns,
                               const DimFacts *facts);
+/// model.rms_norm and model.rotary_embedding (Transformer.cpp).
+void populateTransformerPatterns(mlir::RewritePatternSet &patterns,
+                                 const DimFacts *facts);
 
 /// A conversion pattern that knows which dims are proven equal.
 template <typename OpTy>
