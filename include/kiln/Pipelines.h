@@ -20,6 +20,12 @@ struct ModelToLinalgPipelineOptions
       *this, "fuse-attention",
       llvm::cl::desc("Rewrite decomposed attention into fused.attention"),
       llvm::cl::init(true)};
+  Option<bool> flashAttention{
+      *this, "flash-attention",
+      llvm::cl::desc("Lower fused.attention by tiled online softmax (else "
+                     "the reference decomposition, which materializes the "
+                     "[Sq, Sk] scores)"),
+      llvm::cl::init(true)};
   Option<bool> fuseElementwise{
       *this, "fuse-elementwise",
       llvm::cl::desc("Fuse producer/consumer elementwise linalg ops"),
@@ -31,6 +37,12 @@ struct CPUPipelineOptions : mlir::PassPipelineOptions<CPUPipelineOptions> {
   Option<bool> fuseAttention{
       *this, "fuse-attention",
       llvm::cl::desc("Rewrite decomposed attention into fused.attention"),
+      llvm::cl::init(true)};
+  Option<bool> flashAttention{
+      *this, "flash-attention",
+      llvm::cl::desc("Lower fused.attention by tiled online softmax (else "
+                     "the reference decomposition, which materializes the "
+                     "[Sq, Sk] scores)"),
       llvm::cl::init(true)};
   Option<bool> fuseElementwise{
       *this, "fuse-elementwise",

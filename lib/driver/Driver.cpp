@@ -146,6 +146,7 @@ LogicalResult Compilation::run() {
   if (failed(runPipeline([&](OpPassManager &pm) {
         kiln::ModelToLinalgPipelineOptions neutral;
         neutral.fuseAttention = options.fuseAttention;
+        neutral.flashAttention = options.flashAttention;
         kiln::buildModelToLinalgPipeline(pm, neutral);
       })))
     return failure();

@@ -63,6 +63,9 @@ struct CompileOptions {
   TargetOptions target;
   /// Which fusion passes run (kiln-compile --fuse).
   bool fuseAttention = true;
+  /// How fused.attention lowers: tiled online softmax, or the reference
+  /// decomposition (kiln-compile --attention-lowering).
+  bool flashAttention = true;
   /// Applies the user's pass-manager flags (timing, IR printing, ...) to
   /// every pass manager the driver runs.
   std::function<mlir::LogicalResult(mlir::PassManager &)> configurePassManager;

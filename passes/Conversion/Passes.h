@@ -2,6 +2,7 @@
 #ifndef KILN_PASSES_CONVERSION_PASSES_H
 #define KILN_PASSES_CONVERSION_PASSES_H
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"

@@ -67,14 +67,53 @@ def ConvertFusedToLinalg : Pass<"kiln-convert-fused-to-linalg"> {
     elementwise step that scales, adds the mask and sets keys outside the
     causal/sliding window to -inf, `linalg.softmax` over the keys, and a
     contraction with the values; 16-bit floats compute in f32. The [Sq, Sk]
-    scores are materialized: a target's tiled online-softmax lowering
-    replaces this where memory matters. Dynamic sizes the verifier could not
-    compare are checked at run time (an error naming the op's source).
+    scores are materialized. Dynamic sizes the verifier could not compare
+    are checked at run time (an error naming the op's source).
+
+    With `flash`, `fused.attention` is lowered instead by tiled online
+    softmax (FlashAttention's algorithm) that never materializes them: it
+    is tiled through its TilingInterface into an `scf.forall` over (batch,
+    head, block of `query-tile` query rows), whose body is an `scf.for` over
+    blocks of `key-tile` keys carrying the running row maximum, row sum and
+    [rows, Dv] accumulator (f32), with `linalg.matmul`s for the score tile
+    (keys read transposed) and the value tile. The key loop runs only over
+    the keys that some row of the query block sees under causal and the
+    sliding window; the visibility select runs only on the blocks that
+    straddle the boundary (`scf.if`). Extra memory per tile is
+    O(query-tile * (key-tile + Dv)). Sizes may be dynamic: the last query
+    and key blocks are partial.
+
+    ```mlir
+    %o = fused.attention ins(%q, %k, %v : ...) outs(%init : ...) {causal = true, ...}
+    // becomes (flash)
+    %r = scf.forall (%b, %h, %i) ... shared_outs(%out = %init) {
+      %q_blk = tensor.extract_slice %q[%b, %h, %i, 0] [1, 1, %rows, 64] [1, 1, 1, 1] : ... to tensor<?x64xf32>
+      %lo, %hi = (the keys the block sees)
+      %m, %l, %acc = scf.for %j = %lo to %hi step %c64 iter_args(...) {
+        %s = linalg.matmul indexing_maps = [(m, k), (n, k), (m, n)] ins(%q_blk, %k_blk ...)
+        %s2 = scf.if %inside { scale } else { scale, select -inf outside }
+        ... running max, exp, running sum, rescaled acc
+        %acc2 = linalg.matmul ins(%p, %v_blk ...) outs(%acc_scaled ...)
+      }
+      ... acc / l into the tile of %out
+    }
+    ```
   }];
+  let options = [
+    Option<"flash", "flash", "bool", /*default=*/"false",
+           "Lower fused.attention by tiled online softmax instead of the "
+           "materializing decomposition">,
+    Option<"queryTile", "query-tile", "int64_t", /*default=*/"64",
+           "Query rows per tile of the online-softmax lowering">,
+    Option<"keyTile", "key-tile", "int64_t", /*default=*/"64",
+           "Keys per block of the online-softmax lowering">,
+  ];
   let dependentDialects = [
+    "mlir::affine::AffineDialect",
     "mlir::arith::ArithDialect",
     "mlir::cf::ControlFlowDialect",
     "mlir::linalg::LinalgDialect",
+    "mlir::math::MathDialect",
     "mlir::scf::SCFDialect",
     "mlir::tensor::TensorDialect",
   ];

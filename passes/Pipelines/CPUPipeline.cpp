@@ -32,11 +32,22 @@ void kiln::buildModelToLinalgPipeline(
     pm.addPass(createCanonicalizerPass());
   }
   pm.addNestedPass<func::FuncOp>(createConvertModelToLinalg());
-  pm.addNestedPass<func::FuncOp>(createConvertFusedToLinalg());
+  if (!options.flashAttention)
+    pm.addNestedPass<func::FuncOp>(createConvertFusedToLinalg());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   if (options.fuseElementwise) {
     pm.addNestedPass<func::FuncOp>(createFuseElementwise());
+    pm.addPass(createCanonicalizerPass());
+  }
+  if (options.flashAttention) {
+    // After elementwise fusion and CSE: merging the online-softmax steps or
+    // sharing their fills across the key loop would make the loop's carried
+    // values alias other tensors, which bufferization then copies every
+    // iteration (or rejects as a yield that is not its iter_arg's buffer).
+    ConvertFusedToLinalgOptions flash;
+    flash.flash = true;
+    pm.addNestedPass<func::FuncOp>(createConvertFusedToLinalg(flash));
     pm.addPass(createCanonicalizerPass());
   }
 }
@@ -93,6 +104,7 @@ void kiln::buildCPUPipeline(OpPassManager &pm,
   ModelToLinalgPipelineOptions neutral;
   neutral.fuseElementwise = options.fuseElementwise;
   neutral.fuseAttention = options.fuseAttention;
+  neutral.flashAttention = options.flashAttention;
   buildModelToLinalgPipeline(pm, neutral);
   buildLinalgToCPUPipeline(pm, options);
 }

@@ -52,6 +52,19 @@ cl::opt<std::string> fuseList(
              "of attention (moe and ssd arrive with their fused ops)"),
     cl::value_desc("all|none|attention"), cl::init("all"), cl::cat(category));
 
+enum class AttentionLowering { Flash, Reference };
+cl::opt<AttentionLowering> attentionLowering(
+    "attention-lowering",
+    cl::desc("How fused.attention lowers: flash (tiled online softmax, "
+             "default) or reference (the decomposition that materializes "
+             "the [Sq, Sk] scores)"),
+    cl::init(AttentionLowering::Flash),
+    cl::values(clEnumValN(AttentionLowering::Flash, "flash",
+                          "tiled online softmax (default)"),
+               clEnumValN(AttentionLowering::Reference, "reference",
+                          "the materializing linalg decomposition")),
+    cl::cat(category));
+
 using kiln::driver::Emit;
 cl::opt<Emit> emit(
     "emit", cl::desc("What to write"), cl::init(Emit::Package),
@@ -139,6 +152,7 @@ LogicalResult run(MLIRContext &context) {
   kiln::driver::CompileOptions options;
   if (failed(parseFuseList(context, options)))
     return failure();
+  options.flashAttention = attentionLowering == AttentionLowering::Flash;
   options.inputPath = inputPath;
   options.outputPath = outputPath;
   options.targetName = targetName;

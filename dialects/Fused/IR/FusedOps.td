@@ -5,6 +5,7 @@
 include "mlir/IR/OpBase.td"
 include "mlir/Interfaces/DestinationStyleOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/TilingInterface.td"
 
 def Fused_Dialect : Dialect {
   let name = "fused";
@@ -23,8 +24,11 @@ def Fused_Dialect : Dialect {
 class Fused_Op<string mnemonic, list<Trait> traits = []>
     : Op<Fused_Dialect, mnemonic, traits>;
 
-def Fused_AttentionOp : Fused_Op<"attention", [Pure,
-    DestinationStyleOpInterface]> {
+def Fused_AttentionOp : Fused_Op<"attention", [Pure, AttrSizedOperandSegments,
+    DestinationStyleOpInterface,
+    DeclareOpInterfaceMethods<TilingInterface, ["getLoopIteratorTypes",
+        "getIterationDomain", "getTiledImplementation",
+        "getResultTilePosition"]>]> {
   let summary = "Scaled dot-product attention with GQA/MQA, causal and "
                 "sliding-window masking and an optional mask";
   let description = [{
@@ -39,13 +43,27 @@ def Fused_AttentionOp : Fused_Op<"attention", [Pure,
     DeepSeek's MLA), the destination [batch, num_heads, Sq, Dv]. Sq and Sk
     may differ (cross-attention, decoding with a cache).
 
-    Visibility: with `causal`, key `j` is visible to query `i` when
-    `j <= i + (Sk - Sq)` (the last query sees every key; for Sq == Sk the
-    usual lower triangle). `window_left = L >= 0` also hides keys with
-    `j < i + (Sk - Sq) - L`, `window_right = R >= 0` keys with
-    `j > i + (Sk - Sq) + R` (-1: unbounded). `mask`, when present, is an
-    additive float mask broadcastable (numpy rules) to [batch, num_heads, Sq,
-    Sk]. 16-bit floats compute scores, softmax and the weighted sum in f32.
+    Visibility: query row `i` sits at key position `p(i) = i + offset`,
+    where `offset` is the `query_offset` operand when present and `Sk - Sq`
+    otherwise (the queries are the last Sq positions: the last query sees
+    every key; for Sq == Sk the usual lower triangle). With `causal`, key
+    `j` is visible to query `i` when `j <= p(i)`. `window_left = L >= 0`
+    also hides keys with `j < p(i) - L`, `window_right = R >= 0` keys with
+    `j > p(i) + R` (-1: unbounded). `query_offset` is what tiling over the
+    query rows sets: a tile of rows starting at `i0` has offset
+    `offset + i0`, so its visibility is the untiled op's.
+
+    `mask`, when present, is broadcastable (numpy rules) to [batch,
+    num_heads, Sq, Sk]: a float mask of the element type is added to the
+    scaled scores, a boolean (i1) mask hides the keys where it is false.
+    16-bit floats compute scores, softmax and the weighted sum in f32. A
+    query row that sees no key at all gets NaN (0/0), as a softmax over
+    only -inf scores does.
+
+    Tiling (TilingInterface): the loops are batch, heads and query rows, all
+    parallel; a tile reads every key of its key/value heads. A tile of the
+    heads must have a constant size that is a multiple of the group
+    (num_heads / num_kv_heads) or divides it.
 
     ```mlir
     %o = fused.attention ins(%q, %k, %v : tensor<2x8x128x64xf32>, tensor<2x2x128x64xf32>, tensor<2x2x128x64xf32>)
@@ -61,13 +79,40 @@ def Fused_AttentionOp : Fused_Op<"attention", [Pure,
                        F32Attr:$scale,
                        DefaultValuedAttr<BoolAttr, "false">:$causal,
                        DefaultValuedAttr<I64Attr, "-1">:$window_left,
-                       DefaultValuedAttr<I64Attr, "-1">:$window_right);
+                       DefaultValuedAttr<I64Attr, "-1">:$window_right,
+                       Optional<Index>:$query_offset);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = [{
     `ins` `(` $query `,` $key `,` $value (`mask` $mask^)? `:` type($query) `,`
     type($key) `,` type($value) (`,` type($mask)^)? `)`
-    `outs` `(` $init `:` type($init) `)` attr-dict `->` type($result)
+    `outs` `(` $init `:` type($init) `)`
+    (`query_offset` `(` $query_offset^ `)`)? attr-dict `->` type($result)
   }];
+  // The builders without `query_offset`, which fusion and the importer use
+  // (the generated ones take it last, after the attributes).
+  let builders = [
+    OpBuilder<(ins "::mlir::Type":$result, "::mlir::Value":$query,
+        "::mlir::Value":$key, "::mlir::Value":$value, "::mlir::Value":$mask,
+        "::mlir::Value":$init, "::mlir::IntegerAttr":$num_heads,
+        "::mlir::IntegerAttr":$num_kv_heads, "::mlir::FloatAttr":$scale,
+        CArg<"::mlir::BoolAttr", "nullptr">:$causal,
+        CArg<"::mlir::IntegerAttr", "nullptr">:$window_left,
+        CArg<"::mlir::IntegerAttr", "nullptr">:$window_right), [{
+      build($_builder, $_state, result, query, key, value, mask, init,
+            num_heads, num_kv_heads, scale, causal, window_left, window_right,
+            /*query_offset=*/::mlir::Value());
+    }]>,
+    OpBuilder<(ins "::mlir::Type":$result, "::mlir::Value":$query,
+        "::mlir::Value":$key, "::mlir::Value":$value, "::mlir::Value":$mask,
+        "::mlir::Value":$init, "uint64_t":$num_heads, "uint64_t":$num_kv_heads,
+        "::llvm::APFloat":$scale, CArg<"bool", "false">:$causal,
+        CArg<"uint64_t", "-1">:$window_left,
+        CArg<"uint64_t", "-1">:$window_right), [{
+      build($_builder, $_state, result, query, key, value, mask, init,
+            num_heads, num_kv_heads, scale, causal, window_left, window_right,
+            /*query_offset=*/::mlir::Value());
+    }]>
+  ];
   let hasVerifier = 1;
   let extraClassDeclaration = [{
     ::mlir::MutableOperandRange getDpsInitsMutable() { return getInitMutable(); }

@@ -2,8 +2,10 @@
 // The reference lowering every target can fall back on: attention as a
 // contraction for the scores, an elementwise scale/mask/visibility step,
 // linalg.softmax and a contraction with the values. It materializes the
-// [Sq, Sk] scores; tiled, online-softmax lowerings replace it per target.
+// [Sq, Sk] scores; the pass's `flash` option selects the tiled online-softmax
+// lowering (FlashAttention.cpp) instead.
 #include "dialects/Fused/IR/FusedOps.h"
+#include "passes/Conversion/FusedToLinalg/FlashAttention.h"
 #include "passes/Conversion/ModelToLinalg/ModelToLinalg.h"
 #include "passes/Conversion/Passes.h"
 
@@ -152,12 +154,18 @@ struct AttentionToLinalg : OpConversionPattern<kiln::fused::AttentionOp> {
         scoresInit);
 
     // Scale, mask and visibility: hidden keys get -inf.
-    Value offset = arith::SubIOp::create(
-        rewriter, loc, getValueOrCreateConstantIndexOp(rewriter, loc, sk),
-        getValueOrCreateConstantIndexOp(rewriter, loc, sq));
+    // Query row i sits at key position i + offset.
+    Value offset = adaptor.getQueryOffset();
+    if (!offset)
+      offset = arith::SubIOp::create(
+          rewriter, loc, getValueOrCreateConstantIndexOp(rewriter, loc, sk),
+          getValueOrCreateConstantIndexOp(rewriter, loc, sq));
     SmallVector<Value> inputs = {scores};
     SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(4)};
+    bool booleanMask = false;
     if (Value mask = adaptor.getMask()) {
+      booleanMask =
+          cast<RankedTensorType>(mask.getType()).getElementType().isInteger(1);
       inputs.push_back(mask);
       maps.push_back(kiln::model_to_linalg::broadcastMap(
           cast<RankedTensorType>(mask.getType()), scoresType));
@@ -179,7 +187,14 @@ struct AttentionToLinalg : OpConversionPattern<kiln::fused::AttentionOp> {
                   b, l, args[0],
                   arith::ConstantOp::create(b, l, acc,
                                             b.getFloatAttr(acc, scale)));
-              if (inputs.size() > 1)
+              if (inputs.size() > 1 && booleanMask)
+                s = arith::SelectOp::create(
+                    b, l, args[1], s,
+                    arith::ConstantOp::create(
+                        b, l, acc,
+                        b.getFloatAttr(
+                            acc, -std::numeric_limits<double>::infinity())));
+              else if (inputs.size() > 1)
                 s = arith::AddFOp::create(b, l, s,
                                           convertScalar(b, l, args[1], acc));
               if (causal || left >= 0 || right >= 0) {
@@ -242,8 +257,24 @@ struct AttentionToLinalg : OpConversionPattern<kiln::fused::AttentionOp> {
 
 struct ConvertFusedToLinalgPass
     : kiln::impl::ConvertFusedToLinalgBase<ConvertFusedToLinalgPass> {
+  using ConvertFusedToLinalgBase::ConvertFusedToLinalgBase;
+
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
+    if (flash) {
+      if (queryTile <= 0 || keyTile <= 0) {
+        getOperation()->emitError("query-tile and key-tile must be positive");
+        return signalPassFailure();
+      }
+      SmallVector<kiln::fused::AttentionOp> ops;
+      getOperation()->walk(
+          [&](kiln::fused::AttentionOp op) { ops.push_back(op); });
+      IRRewriter rewriter(ctx);
+      for (kiln::fused::AttentionOp op : ops)
+        if (failed(kiln::lowerAttentionByOnlineSoftmax(rewriter, op,
+                                                       queryTile, keyTile)))
+          return signalPassFailure();
+    }
     ConversionTarget target(*ctx);
     target.addIllegalDialect<kiln::fused::FusedDialect>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });

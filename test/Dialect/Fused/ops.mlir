@@ -17,3 +17,14 @@ func.func @cross_attention_mask(%q: tensor<1x4x4x16xf32>, %k: tensor<1x4x9x16xf3
          {num_heads = 4, num_kv_heads = 4, scale = 0.25 : f32} -> tensor<1x4x4x16xf32>
   return %0 : tensor<1x4x4x16xf32>
 }
+
+// -----
+
+/// A tile of query rows carries its rows' key positions; masks may be boolean.
+// CHECK-LABEL: func @query_offset_bool_mask
+// CHECK: fused.attention ins(%{{.*}}, %{{.*}}, %{{.*}} mask %{{.*}} : {{.*}}, tensor<4x9xi1>) outs(%{{.*}} : tensor<1x4x4x16xf32>) query_offset(%{{.*}}) {causal = true, num_heads = 4 : i64, num_kv_heads = 1 : i64, scale = 2.500000e-01 : f32} -> tensor<1x4x4x16xf32>
+func.func @query_offset_bool_mask(%q: tensor<1x4x4x16xf32>, %k: tensor<1x1x9x16xf32>, %v: tensor<1x1x9x16xf32>, %m: tensor<4x9xi1>, %o: tensor<1x4x4x16xf32>, %off: index) -> tensor<1x4x4x16xf32> {
+  %0 = fused.attention ins(%q, %k, %v mask %m : tensor<1x4x4x16xf32>, tensor<1x1x9x16xf32>, tensor<1x1x9x16xf32>, tensor<4x9xi1>) outs(%o : tensor<1x4x4x16xf32>) query_offset(%off)
+         {num_heads = 4, num_kv_heads = 1, scale = 0.25 : f32, causal = true} -> tensor<1x4x4x16xf32>
+  return %0 : tensor<1x4x4x16xf32>
+}

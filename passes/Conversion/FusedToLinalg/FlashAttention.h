@@ -1,0 +1,25 @@
+//===- FlashAttention.h - fused.attention by tiled online softmax -*- C++ -*-===//
+#ifndef KILN_PASSES_CONVERSION_FUSEDTOLINALG_FLASHATTENTION_H
+#define KILN_PASSES_CONVERSION_FUSEDTOLINALG_FLASHATTENTION_H
+
+#include "dialects/Fused/IR/FusedOps.h"
+
+#include "mlir/IR/PatternMatch.h"
+
+namespace kiln {
+
+/// Replaces `op` by an `scf.forall` over (batch, heads, blocks of `queryTile`
+/// query rows), tiled through its TilingInterface, whose body runs the
+/// online softmax over blocks of `keyTile` keys with `linalg.matmul`s for
+/// the score and value tiles. Only the key blocks that some row of the query
+/// block sees are visited; the causal/window visibility is applied to the
+/// blocks that straddle its boundary only. Extra memory per tile:
+/// O(queryTile * (keyTile + Dv)), never [Sq, Sk].
+mlir::LogicalResult lowerAttentionByOnlineSoftmax(mlir::RewriterBase &rewriter,
+                                                  fused::AttentionOp op,
+                                                  int64_t queryTile,
+                                                  int64_t keyTile);
+
+} // namespace kiln
+
+#endif // KILN_PASSES_CONVERSION_FUSEDTOLINALG_FLASHATTENTION_H
