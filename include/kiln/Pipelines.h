@@ -20,6 +20,11 @@ struct ModelToLinalgPipelineOptions
       *this, "fuse-attention",
       llvm::cl::desc("Rewrite decomposed attention into fused.attention"),
       llvm::cl::init(true)};
+  Option<bool> fuseMoE{
+      *this, "fuse-moe",
+      llvm::cl::desc("Rewrite exported mixture-of-experts blocks into "
+                     "fused.moe"),
+      llvm::cl::init(true)};
   Option<bool> fuseElementwise{
       *this, "fuse-elementwise",
       llvm::cl::desc("Fuse producer/consumer elementwise linalg ops"),
@@ -31,6 +36,11 @@ struct CPUPipelineOptions : mlir::PassPipelineOptions<CPUPipelineOptions> {
   Option<bool> fuseAttention{
       *this, "fuse-attention",
       llvm::cl::desc("Rewrite decomposed attention into fused.attention"),
+      llvm::cl::init(true)};
+  Option<bool> fuseMoE{
+      *this, "fuse-moe",
+      llvm::cl::desc("Rewrite exported mixture-of-experts blocks into "
+                     "fused.moe"),
       llvm::cl::init(true)};
   Option<bool> fuseElementwise{
       *this, "fuse-elementwise",

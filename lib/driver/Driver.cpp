@@ -143,8 +143,12 @@ LogicalResult Compilation::run() {
   if (failed(runPipeline([&](OpPassManager &pm) {
         kiln::ModelToLinalgPipelineOptions neutral;
         neutral.fuseAttention = options.fuseAttention;
+        neutral.fuseMoE = options.fuseMoE;
         kiln::buildModelToLinalgPipeline(pm, neutral);
       })))
+    return failure();
+  // Fusion may have made weights (fused.moe's stacked expert weights).
+  if (package && failed(addNewWeights(module, *weights)))
     return failure();
   if (options.emit == Emit::Linalg)
     return writeOutput(

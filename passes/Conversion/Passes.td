@@ -69,10 +69,25 @@ def ConvertFusedToLinalg : Pass<"kiln-convert-fused-to-linalg"> {
     contraction with the values; 16-bit floats compute in f32. The [Sq, Sk]
     scores are materialized: a target's tiled online-softmax lowering
     replaces this where memory matters.
+
+    `fused.moe` routes by rank (an expert is chosen when fewer than top_k
+    experts beat it, ties to the lower index) into dense [T, E] weights. By
+    default the tokens are then grouped by expert (counts, prefix-sum
+    offsets, a permutation) and each expert runs one GEMM chain over only
+    its rows, in an scf.for over the experts with slices of run-time size:
+    work proportional to top_k. With `moe-reference` every expert runs on
+    every token and the outputs are summed with the dense weights.
   }];
+  let options = [
+    Option<"moeReference", "moe-reference", "bool", /*default=*/"false",
+           "Lower fused.moe densely (every expert on every token) instead of "
+           "grouping the tokens by expert">,
+  ];
   let dependentDialects = [
     "mlir::arith::ArithDialect",
     "mlir::linalg::LinalgDialect",
+    "mlir::math::MathDialect",
+    "mlir::scf::SCFDialect",
     "mlir::tensor::TensorDialect",
   ];
 }

@@ -31,6 +31,8 @@ void kiln::buildModelToLinalgPipeline(
     // Folds the transpose of K into the exporter's own transposes.
     pm.addPass(createCanonicalizerPass());
   }
+  if (options.fuseMoE)
+    pm.addNestedPass<func::FuncOp>(createFuseMoE());
   pm.addNestedPass<func::FuncOp>(createConvertModelToLinalg());
   pm.addNestedPass<func::FuncOp>(createConvertFusedToLinalg());
   pm.addPass(createCanonicalizerPass());
@@ -93,6 +95,7 @@ void kiln::buildCPUPipeline(OpPassManager &pm,
   ModelToLinalgPipelineOptions neutral;
   neutral.fuseElementwise = options.fuseElementwise;
   neutral.fuseAttention = options.fuseAttention;
+  neutral.fuseMoE = options.fuseMoE;
   buildModelToLinalgPipeline(pm, neutral);
   buildLinalgToCPUPipeline(pm, options);
 }

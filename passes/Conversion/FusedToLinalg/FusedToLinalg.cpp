@@ -187,6 +187,7 @@ struct AttentionToLinalg : OpConversionPattern<kiln::fused::AttentionOp> {
 
 struct ConvertFusedToLinalgPass
     : kiln::impl::ConvertFusedToLinalgBase<ConvertFusedToLinalgPass> {
+  using Base::Base;
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     ConversionTarget target(*ctx);
@@ -194,6 +195,7 @@ struct ConvertFusedToLinalgPass
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(ctx);
     kiln::populateFusedToLinalgPatterns(patterns);
+    kiln::populateFusedMoEToLinalgPatterns(patterns, moeReference);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();
