@@ -29,6 +29,7 @@
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/StringSet.h"
 
 #include <cmath>
 
@@ -98,11 +99,29 @@ std::optional<double> scalarConstant(Value v) {
   return std::nullopt;
 }
 
-bool isZeroSplat(Value v) {
-  auto dense = dyn_cast_or_null<DenseElementsAttr>(constantValue(v));
-  if (!dense || !dense.isSplat() || !isa<FloatType>(dense.getElementType()))
-    return false;
-  return dense.getSplatValue<APFloat>().isZero();
+/// Zeros: a float splat constant, or `constant_of_shape(shape(s), 0)` (what
+/// torch.zeros_like exports with symbolic dims), whose shape is then s's.
+/// Returns the value whose shape the zeros have (v itself for a constant).
+Value zerosShapedLike(Value v) {
+  if (auto dense = dyn_cast_or_null<DenseElementsAttr>(constantValue(v)))
+    return dense.isSplat() && isa<FloatType>(dense.getElementType()) &&
+                   dense.getSplatValue<APFloat>().isZero()
+               ? v
+               : Value();
+  auto fill = v.getDefiningOp<ConstantOfShapeOp>();
+  if (!fill)
+    return {};
+  auto shape = fill.getShape().getDefiningOp<ShapeOp>();
+  Attribute value = fill.getValue();
+  bool zero = false;
+  if (auto f = dyn_cast<FloatAttr>(value))
+    zero = f.getValue().isZero();
+  else if (auto d = dyn_cast<DenseElementsAttr>(value))
+    zero = d.isSplat() && isa<FloatType>(d.getElementType()) &&
+           d.getSplatValue<APFloat>().isZero();
+  if (!shape || !zero || !isa<FloatType>(typeOf(v).getElementType()))
+    return {};
+  return shape.getInput();
 }
 
 bool isAxes(ArrayRef<int64_t> axes, ArrayRef<int64_t> expected) {
@@ -367,10 +386,15 @@ std::optional<Selection> matchExpertWeight(Value w, OpSet &ops) {
 /// D = scatter_elements(zeros [T, E], I, V, axis 1) with no reduction.
 std::optional<Selection> matchScatter(Value d, OpSet &ops) {
   auto scatter = d.getDefiningOp<ScatterElementsOp>();
-  if (!scatter || scatter.getAxis() != 1 || scatter.getReduction() != "none" ||
-      !isZeroSplat(scatter.getData()))
+  if (!scatter || scatter.getAxis() != 1 || scatter.getReduction() != "none")
+    return std::nullopt;
+  Value like = zerosShapedLike(scatter.getData());
+  if (!like || typeOf(like).getRank() != 2)
     return std::nullopt;
   ops.insert(scatter);
+  // Zeros shaped like the scores read the scores' shape: part of the block.
+  if (auto fill = scatter.getData().getDefiningOp<ConstantOfShapeOp>())
+    insertAll(ops, {fill.getOperation(), fill.getShape().getDefiningOp()});
   return Selection{scatter.getUpdates(), scatter.getIndices(), -1};
 }
 
@@ -459,23 +483,23 @@ FailureOr<Routing> matchRouting(Value values, Value indices, OpSet &ops,
     return failure();
   }
 
-  // choice = base [+ bias], base = scores (or the logits after top-k).
+  // Softmax after top-k weighs the chosen values themselves: whatever was
+  // chosen on is the logits (a bias there is the router's own).
+  if (r.softmaxAfterTopK) {
+    r.logits = choice;
+    return r;
+  }
+  // choice = scores [+ bias]: the bias decides, the scores weigh.
   Value base = choice;
-  if (auto add = choice.getDefiningOp<AddOp>();
-      add && add.getResult() != scores) {
+  if (auto add = choice.getDefiningOp<AddOp>()) {
     for (auto [b, bias] : operandOrders(add))
-      if (constantValue(bias) && typeOf(bias).getRank() == 1 &&
-          typeOf(bias).getDimSize(0) == scoresType.getDimSize(1) &&
-          (r.softmaxAfterTopK || b == scores)) {
+      if (b == scores && constantValue(bias) && typeOf(bias).getRank() == 1 &&
+          typeOf(bias).getDimSize(0) == scoresType.getDimSize(1)) {
         r.selectionBias = bias;
         base = b;
         ops.insert(add);
         break;
       }
-  }
-  if (r.softmaxAfterTopK) {
-    r.logits = base;
-    return r;
   }
   if (base != scores) {
     why = "the experts are chosen on other scores than the routing weights "
@@ -507,6 +531,8 @@ struct FuseMoEPattern : RewritePattern {
         facts(facts) {}
 
   bool equal(Value a, int64_t i, Value b, int64_t j) const {
+    if (a == b && i == j)
+      return true;
     auto ta = typeOf(a), tb = typeOf(b);
     if (!ta.isDynamicDim(i) && !tb.isDynamicDim(j))
       return ta.getDimSize(i) == tb.getDimSize(j);
@@ -581,7 +607,6 @@ struct FuseMoEPattern : RewritePattern {
     OpSet ops;
     SmallVector<Term> terms;
     Value x;
-    std::optional<Selection> dense; // the (V, I) of the dense forms
 
     if (auto add = dyn_cast<AddOp>(root)) {
       // Only the end of an add chain of expert terms is a candidate.
@@ -619,7 +644,16 @@ struct FuseMoEPattern : RewritePattern {
       }
       if (terms.empty())
         return failure();
-      if (!isZeroSplat(v)) {
+      Value zerosLike = zerosShapedLike(v);
+      if (zerosLike) {
+        // The zeros must have the tokens' shape (so that they broadcast
+        // nothing: every term is [tokens, hidden] too).
+        if (typeOf(zerosLike).getRank() != 2 || !equal(zerosLike, 0, x, 0) ||
+            !equal(zerosLike, 1, x, 1))
+          return rewriter.notifyMatchFailure(
+              root, "the expert outputs are summed onto zeros of another "
+                    "shape");
+      } else {
         OpSet local;
         Value lx = x;
         std::optional<Term> first = matchTerm(v, lx, local);
@@ -676,7 +710,6 @@ struct FuseMoEPattern : RewritePattern {
         ops.insert(local.begin(), local.end());
         terms = std::move(found);
         x = lx;
-        dense = sel;
         break;
       }
       if (terms.empty())
@@ -753,10 +786,12 @@ struct FuseMoEPattern : RewritePattern {
               root, "the one-hot depth is not the number of experts");
       }
     for (Operation *op : ops)
-      if (auto scatter = dyn_cast<ScatterElementsOp>(op))
-        if (typeOf(scatter.getResult()).getDimSize(1) != experts)
+      if (auto scatter = dyn_cast<ScatterElementsOp>(op)) {
+        Value like = zerosShapedLike(scatter.getData());
+        if (!equal(like, 1, logits, 1) || !equal(like, 0, logits, 0))
           return rewriter.notifyMatchFailure(
               root, "the dense routing weights are not [tokens, experts]");
+      }
     auto xType = typeOf(x);
     const MLP &form = terms.front().mlp;
     if (xType.getRank() != 2 || !xType.getElementType().isF32() ||
@@ -790,6 +825,14 @@ struct FuseMoEPattern : RewritePattern {
       }
     ops.insert(root);
 
+    // The data to stack must be readable f32 (checked before any rewrite).
+    for (const Term &t : terms)
+      for (const Linear *l : {&t.mlp.up, &t.mlp.down,
+                              t.mlp.gate ? &*t.mlp.gate : nullptr})
+        if (l && (!floatData(l->weight) || (l->bias && !floatData(l->bias))))
+          return rewriter.notifyMatchFailure(
+              root, "an expert weight or bias is not readable f32 data");
+
     // Every intermediate value stays inside the block.
     for (Operation *op : ops) {
       if (op == replaced)
@@ -813,9 +856,22 @@ struct FuseMoEPattern : RewritePattern {
     for (Operation *op : ops)
       locs.push_back(op->getLoc());
     Location loc = rewriter.getFusedLoc(locs);
+    // The stacked weights' names: after the first expert's up weight, made
+    // unique in the module (the package binds weights by name).
     std::string base = "moe";
     if (auto w = form.up.weight.getDefiningOp<WeightOp>())
       base = w.getName().str();
+    llvm::StringSet<> taken;
+    Operation *top = replaced;
+    while (top->getParentOp())
+      top = top->getParentOp();
+    top->walk([&](WeightOp w) { taken.insert(w.getName()); });
+    std::string unique = base + ".fused_moe";
+    for (int n = 1; llvm::any_of(taken.keys(), [&](StringRef name) {
+           return name.starts_with(unique + ".");
+         });
+         ++n)
+      unique = base + ".fused_moe" + std::to_string(n);
 
     // The stacked [E, in, out] weights (and [E, out] biases).
     auto stack = [&](auto linearOf, StringRef role,
@@ -843,7 +899,7 @@ struct FuseMoEPattern : RewritePattern {
         shape.push_back(in);
       shape.push_back(out);
       auto type = RankedTensorType::get(shape, rewriter.getF32Type());
-      std::string name = base + ".fused_moe." + role.str();
+      std::string name = unique + "." + role.str();
       auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(
           ArrayRef<float>(data));
       auto attr = DenseResourceElementsAttr::get(type, name, std::move(blob));

@@ -139,37 +139,55 @@ class DeepSeekMoE(nn.Module):
         return out + self.shared(x)
 
 
-# name: (class, kwargs, input shape)
+# name: (class, kwargs, input shape, symbolic dims of input_0). A fixture with
+# symbolic dims is traced at other shapes (TRACE_SHAPES) and also holds input
+# sets at more sizes (EXTRA_SHAPES, one of them 1 in every symbolic dim).
 FIXTURES = {
-    "mixtral_loop": (MixtralLoop, {}, (2, 6, 16)),
-    "dense": (DenseMoE, {}, (12, 16)),
-    "switch": (SwitchTop1, {}, (10, 16)),
-    "deepseek": (DeepSeekMoE, {}, (12, 16)),
+    "mixtral_loop": (MixtralLoop, {}, (2, 6, 16), None),
+    "dense": (DenseMoE, {}, (12, 16), None),
+    "switch": (SwitchTop1, {}, (10, 16), None),
+    "deepseek": (DeepSeekMoE, {}, (12, 16), None),
+    "mixtral_dynamic": (MixtralLoop, {}, (3, 5, 16), {0: "batch", 1: "seq"}),
+    "deepseek_dynamic": (DeepSeekMoE, {}, (13, 16), {0: "tokens"}),
+}
+TRACE_SHAPES = {"mixtral_dynamic": (2, 4, 16), "deepseek_dynamic": (6, 16)}
+EXTRA_SHAPES = {
+    "mixtral_dynamic": [(1, 1, 16), (2, 9, 16)],
+    "deepseek_dynamic": [(1, 16), (40, 16)],
 }
 
 BENCH_FORMS = {"mixtral_loop": MixtralLoop, "dense": DenseMoE}
 
 
-def export(model, args, path):
+def export(model, args, path, dynamic=None):
     torch.onnx.export(model, args, path, opset_version=OPSET, do_constant_folding=True,
-                      input_names=[f"input_{i}" for i in range(len(args))], output_names=["output_0"])
+                      input_names=[f"input_{i}" for i in range(len(args))], output_names=["output_0"],
+                      dynamic_axes={"input_0": dynamic, "output_0": dynamic} if dynamic else None)
     m = onnx.load(path)
     onnx.checker.check_model(m, full_check=True)
     return m
 
 
-def generate(name):
-    cls, kwargs, shape = FIXTURES[name]
-    torch.manual_seed(1234)
-    model = cls(**kwargs).eval()
+def save_set(model, out_dir, shape):
     x = torch.randn(*shape)
-    out_dir = os.path.join(HERE, "moe_" + name)
-    os.makedirs(out_dir, exist_ok=True)
     with torch.no_grad():
         y = model(x)
-    m = export(model, (x,), os.path.join(out_dir, "model.onnx"))
+    os.makedirs(out_dir, exist_ok=True)
     np.save(os.path.join(out_dir, "input_0.npy"), x.numpy())
     np.save(os.path.join(out_dir, "expected_0.npy"), y.numpy())
+
+
+def generate(name):
+    cls, kwargs, shape, dynamic = FIXTURES[name]
+    torch.manual_seed(1234)
+    model = cls(**kwargs).eval()
+    out_dir = os.path.join(HERE, "moe_" + name)
+    os.makedirs(out_dir, exist_ok=True)
+    trace = torch.randn(*TRACE_SHAPES.get(name, shape))
+    m = export(model, (trace,), os.path.join(out_dir, "model.onnx"), dynamic)
+    save_set(model, out_dir, shape)
+    for k, extra in enumerate(EXTRA_SHAPES.get(name, [])):
+        save_set(model, os.path.join(out_dir, "sizes", str(k)), extra)
     ops = sorted({n.op_type for n in m.graph.node})
     size = os.path.getsize(os.path.join(out_dir, "model.onnx"))
     print(f"moe_{name}: {size} bytes, opset {OPSET}, ops {', '.join(ops)}")
