@@ -139,6 +139,27 @@ class DeepSeekMoE(nn.Module):
         return out + self.shared(x)
 
 
+class TopKSoftmaxGeGLU(nn.Module):
+    """Mistral's reference MoE routing (top-k of the logits, then softmax over the k chosen logits),
+    here with GeGLU experts (exact GELU)."""
+
+    def __init__(self, hidden=16, ffn=32, experts=4, top_k=2):
+        super().__init__()
+        self.e, self.k = experts, top_k
+        self.gate = nn.Linear(hidden, experts, bias=False)
+        self.experts = nn.ModuleList(GatedExpert(hidden, ffn, act=F.gelu) for _ in range(experts))
+
+    def forward(self, x):
+        logits, selected = torch.topk(self.gate(x), self.k, dim=-1)
+        weights = F.softmax(logits, dim=-1)
+        mask = F.one_hot(selected, num_classes=self.e)
+        out = torch.zeros_like(x)
+        for e, expert in enumerate(self.experts):
+            w = (weights * mask[:, :, e]).sum(dim=-1, keepdim=True)
+            out = out + expert(x) * w
+        return out
+
+
 # name: (class, kwargs, input shape, symbolic dims of input_0). A fixture with
 # symbolic dims is traced at other shapes (TRACE_SHAPES) and also holds input
 # sets at more sizes (EXTRA_SHAPES, one of them 1 in every symbolic dim).
@@ -147,6 +168,7 @@ FIXTURES = {
     "dense": (DenseMoE, {}, (12, 16), None),
     "switch": (SwitchTop1, {}, (10, 16), None),
     "deepseek": (DeepSeekMoE, {}, (12, 16), None),
+    "topk_softmax_geglu": (TopKSoftmaxGeGLU, {}, (9, 16), None),
     "mixtral_dynamic": (MixtralLoop, {}, (3, 5, 16), {0: "batch", 1: "seq"}),
     "deepseek_dynamic": (DeepSeekMoE, {}, (13, 16), {0: "tokens"}),
 }
