@@ -26,6 +26,11 @@ struct ModelToLinalgPipelineOptions
                      "the reference decomposition, which materializes the "
                      "[Sq, Sk] scores)"),
       llvm::cl::init(true)};
+  Option<bool> fuseMoE{
+      *this, "fuse-moe",
+      llvm::cl::desc("Rewrite exported mixture-of-experts blocks into "
+                     "fused.moe"),
+      llvm::cl::init(true)};
   Option<bool> fuseElementwise{
       *this, "fuse-elementwise",
       llvm::cl::desc("Fuse producer/consumer elementwise linalg ops"),
@@ -43,6 +48,11 @@ struct CPUPipelineOptions : mlir::PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("Lower fused.attention by tiled online softmax (else "
                      "the reference decomposition, which materializes the "
                      "[Sq, Sk] scores)"),
+      llvm::cl::init(true)};
+  Option<bool> fuseMoE{
+      *this, "fuse-moe",
+      llvm::cl::desc("Rewrite exported mixture-of-experts blocks into "
+                     "fused.moe"),
       llvm::cl::init(true)};
   Option<bool> fuseElementwise{
       *this, "fuse-elementwise",

@@ -147,8 +147,12 @@ LogicalResult Compilation::run() {
         kiln::ModelToLinalgPipelineOptions neutral;
         neutral.fuseAttention = options.fuseAttention;
         neutral.flashAttention = options.flashAttention;
+        neutral.fuseMoE = options.fuseMoE;
         kiln::buildModelToLinalgPipeline(pm, neutral);
       })))
+    return failure();
+  // Fusion may have made weights (fused.moe's stacked expert weights).
+  if (package && failed(addNewWeights(module, *weights)))
     return failure();
   if (options.emit == Emit::Linalg)
     return writeOutput(

@@ -66,6 +66,7 @@ struct CompileOptions {
   /// How fused.attention lowers: tiled online softmax, or the reference
   /// decomposition (kiln-compile --attention-lowering).
   bool flashAttention = true;
+  bool fuseMoE = true;
   /// Applies the user's pass-manager flags (timing, IR printing, ...) to
   /// every pass manager the driver runs.
   std::function<mlir::LogicalResult(mlir::PassManager &)> configurePassManager;

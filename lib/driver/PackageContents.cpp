@@ -120,6 +120,13 @@ kiln::driver::readSignatures(ModuleOp module, const Target &target) {
 
 FailureOr<ModelWeights> kiln::driver::readWeights(ModuleOp module) {
   ModelWeights weights;
+  if (failed(addNewWeights(module, weights)))
+    return failure();
+  return weights;
+}
+
+LogicalResult kiln::driver::addNewWeights(ModuleOp module,
+                                          ModelWeights &weights) {
   WalkResult walk = module.walk([&](kiln::model::WeightOp op) {
     if (weights.indexOf.count(op.getName()))
       return WalkResult::advance();
@@ -143,9 +150,7 @@ FailureOr<ModelWeights> kiln::driver::readWeights(ModuleOp module) {
     weights.blobs.push_back(std::move(blob));
     return WalkResult::advance();
   });
-  if (walk.wasInterrupted())
-    return failure();
-  return weights;
+  return failure(walk.wasInterrupted());
 }
 
 LogicalResult kiln::driver::addWeightOrder(ModuleOp module,

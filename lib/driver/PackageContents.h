@@ -43,6 +43,10 @@ mlir::FailureOr<nlohmann::json> readSignatures(mlir::ModuleOp module,
 /// Every distinct `model.weight` (by name) with its bytes.
 mlir::FailureOr<ModelWeights> readWeights(mlir::ModuleOp module);
 
+/// Adds the `model.weight`s whose names `weights` does not hold yet: those
+/// that passes made (fusion stacks per-expert weights into new ones).
+mlir::LogicalResult addNewWeights(mlir::ModuleOp module, ModelWeights &weights);
+
 /// Adds "weights" to each function of `functions`: the indices of the
 /// weights its entry arguments marked kWeightArgAttr receive, in argument
 /// order. Fails on an argument bound to a weight that `weights` lacks.

@@ -22,6 +22,11 @@ namespace kiln {
 /// Adds the linalg decompositions of the `fused` ops.
 void populateFusedToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
+/// Adds the lowering of fused.moe: grouped by expert (work proportional to
+/// top_k), or with `reference` every expert on every token.
+void populateFusedMoEToLinalgPatterns(mlir::RewritePatternSet &patterns,
+                                      bool reference);
+
 } // namespace kiln
 
 #endif // KILN_PASSES_CONVERSION_PASSES_H

@@ -98,6 +98,14 @@ def ConvertFusedToLinalg : Pass<"kiln-convert-fused-to-linalg"> {
       ... acc / l into the tile of %out
     }
     ```
+
+    `fused.moe` routes by rank (an expert is chosen when fewer than top_k
+    experts beat it, ties to the lower index) into dense [T, E] weights. By
+    default the tokens are then grouped by expert (counts, prefix-sum
+    offsets, a permutation) and each expert runs one GEMM chain over only
+    its rows, in an scf.for over the experts with slices of run-time size:
+    work proportional to top_k. With `moe-reference` every expert runs on
+    every token and the outputs are summed with the dense weights.
   }];
   let options = [
     Option<"flash", "flash", "bool", /*default=*/"false",
@@ -107,6 +115,9 @@ def ConvertFusedToLinalg : Pass<"kiln-convert-fused-to-linalg"> {
            "Query rows per tile of the online-softmax lowering">,
     Option<"keyTile", "key-tile", "int64_t", /*default=*/"64",
            "Keys per block of the online-softmax lowering">,
+    Option<"moeReference", "moe-reference", "bool", /*default=*/"false",
+           "Lower fused.moe densely (every expert on every token) instead of "
+           "grouping the tokens by expert">,
   ];
   let dependentDialects = [
     "mlir::affine::AffineDialect",

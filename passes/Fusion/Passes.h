@@ -24,6 +24,11 @@ class DimEquivalence;
 void populateFuseAttentionPatterns(mlir::RewritePatternSet &patterns,
                                    const model::DimEquivalence *facts);
 
+/// Adds the mixture-of-experts fusion (kiln-fuse-moe); `facts` proves that
+/// the router logits and the tokens have the same token count.
+void populateFuseMoEPatterns(mlir::RewritePatternSet &patterns,
+                             const model::DimEquivalence *facts);
+
 } // namespace kiln
 
 #endif // KILN_PASSES_FUSION_PASSES_H

@@ -23,4 +23,25 @@ def FuseAttention : Pass<"kiln-fuse-attention"> {
                            "mlir::tensor::TensorDialect"];
 }
 
+def FuseMoE : Pass<"kiln-fuse-moe"> {
+  let summary = "Rewrite exported mixture-of-experts blocks into fused.moe";
+  let description = [{
+    Matches the MoE blocks torch.onnx.export writes when a Python loop over
+    the experts is unrolled: the router's top-k over softmax or sigmoid
+    scores of the logits (optionally with a selection bias that only
+    chooses, renormalized, scaled, or softmax after top-k), each expert's
+    weight as a one-hot mask of the top-k indices or a slice of the top-k
+    weights scattered into zeros, every expert an MLP (gated SwiGLU/GeGLU or
+    plain, MatMul/Gemm with constant weights, optional biases) of the same
+    tokens, combined by an add chain or a weighted sum over the stacked
+    outputs, optionally plus a shared expert. The per-expert weights become
+    stacked [E, ...] weights. Every expert must appear exactly once and the
+    intermediate values stay inside the block; anything else stays unfused
+    and correct, a real candidate giving its reason (notifyMatchFailure,
+    `-debug-only=greedy-rewriter` or kiln-compile's report).
+  }];
+  let dependentDialects = ["kiln::fused::FusedDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 #endif // KILN_FUSION_PASSES_TD

@@ -31,6 +31,8 @@ void kiln::buildModelToLinalgPipeline(
     // Folds the transpose of K into the exporter's own transposes.
     pm.addPass(createCanonicalizerPass());
   }
+  if (options.fuseMoE)
+    pm.addNestedPass<func::FuncOp>(createFuseMoE());
   pm.addNestedPass<func::FuncOp>(createConvertModelToLinalg());
   if (!options.flashAttention)
     pm.addNestedPass<func::FuncOp>(createConvertFusedToLinalg());
@@ -105,6 +107,7 @@ void kiln::buildCPUPipeline(OpPassManager &pm,
   neutral.fuseElementwise = options.fuseElementwise;
   neutral.fuseAttention = options.fuseAttention;
   neutral.flashAttention = options.flashAttention;
+  neutral.fuseMoE = options.fuseMoE;
   buildModelToLinalgPipeline(pm, neutral);
   buildLinalgToCPUPipeline(pm, options);
 }

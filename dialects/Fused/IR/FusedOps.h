@@ -12,6 +12,11 @@
 
 #include "dialects/Fused/IR/FusedDialect.h.inc"
 
+namespace kiln::fused {
+/// Whether `name` is an activation fused.moe implements.
+bool isKnownMoEActivation(llvm::StringRef name);
+} // namespace kiln::fused
+
 #define GET_OP_CLASSES
 #include "dialects/Fused/IR/FusedOps.h.inc"
 

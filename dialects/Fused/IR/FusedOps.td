@@ -119,4 +119,6 @@ def Fused_AttentionOp : Fused_Op<"attention", [Pure, AttrSizedOperandSegments,
   }];
 }
 
+include "dialects/Fused/IR/FusedMoEOps.td"
+
 #endif // KILN_FUSED_OPS_TD

@@ -257,7 +257,7 @@ struct AttentionToLinalg : OpConversionPattern<kiln::fused::AttentionOp> {
 
 struct ConvertFusedToLinalgPass
     : kiln::impl::ConvertFusedToLinalgBase<ConvertFusedToLinalgPass> {
-  using ConvertFusedToLinalgBase::ConvertFusedToLinalgBase;
+  using Base::Base;
 
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
@@ -280,6 +280,7 @@ struct ConvertFusedToLinalgPass
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(ctx);
     kiln::populateFusedToLinalgPatterns(patterns);
+    kiln::populateFusedMoEToLinalgPatterns(patterns, moeReference);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();
