@@ -81,7 +81,9 @@ def ConvertFusedToLinalg : Pass<"kiln-convert-fused-to-linalg"> {
     sliding window; the visibility select runs only on the blocks that
     straddle the boundary (`scf.if`). Extra memory per tile is
     O(query-tile * (key-tile + Dv)). Sizes may be dynamic: the last query
-    and key blocks are partial.
+    and key blocks are partial; the sizes the verifier could not compare are
+    checked at run time (`cf.assert` naming the source node), and after a
+    failed check no tile runs (the result is zeros).
 
     ```mlir
     %o = fused.attention ins(%q, %k, %v : ...) outs(%init : ...) {causal = true, ...}

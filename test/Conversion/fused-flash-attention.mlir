@@ -63,6 +63,9 @@ func.func @causal(%q: tensor<1x2x200x16xf32>, %k: tensor<1x2x300x16xf32>, %v: te
 /// the key loop starts at the first key the block's first row sees, the
 /// tiles compute in f32, the mask tile follows the key block.
 // CHECK-LABEL: func @dynamic_window_bf16
+/// The sizes only the run knows are checked before any tile runs.
+// CHECK: cf.assert %[[OK:.*]], "{{.*}}: the sizes of query, key, value, mask and destination contradict each other"
+// CHECK: scf.if %[[OK]]
 // CHECK: scf.forall (%[[B:.*]], %[[H:.*]], %[[I:.*]]) = (0, 0, 0) to (%{{.*}}, 4, %{{.*}}) step (1, 1, 64)
 // CHECK:   %[[G:.*]] = affine.apply #{{.*}}(%[[H]])
 // CHECK:   tensor.extract_slice %{{.*}}[%[[B]], %[[G]], 0, 0] [1, 1, %{{.*}}, 32]

@@ -11,7 +11,8 @@ Lengths are not multiples of the flash lowering's 64-row/64-key tiles, and
 long enough that whole key blocks are skipped. Each case is compiled with
 the tiled online softmax (default) and the reference decomposition
 (--attention-lowering=reference), run with kiln-run and compared with a
-numpy reference computed in float64.
+numpy reference computed in float64. Last, key and value lengths that
+contradict at run time must fail the run with the lowering's check.
 
 Usage: flash_attention_check.py KILN_COMPILE KILN_RUN WORKDIR
 """
@@ -107,6 +108,33 @@ def reference(q, k, v, attrs, mask, mask_kind):
     return np.einsum("bhij,bhje->bhie", p, v)
 
 
+def check_contradiction(compile_, run, work, rng):
+    """Key and value lengths that differ at run time: a kiln_status error
+    naming the check, not an out-of-bounds read (flash lowering)."""
+    qs, ks, vs = (1, 2, 70, 16), (1, 2, 50, 16), (1, 2, 40, 16)
+    dims = ((1, 2, 70, 16), (1, 2, "?", 16), (1, 2, "?", 16))
+    model = os.path.join(work, "contradiction.mlir")
+    with open(model, "w") as f:
+        f.write(model_text(qs, ks, vs, dict(causal=True), None, "f32", dims))
+    args = []
+    for n, shape in enumerate((qs, ks, vs)):
+        path = os.path.join(work, f"contradiction_input_{n}.npy")
+        np.save(path, rng.standard_normal(shape).astype(np.float32))
+        args.append("--input=@" + path)
+    pkg = os.path.join(work, "contradiction.kpkg")
+    if subprocess.run([compile_, model, "-o", pkg]).returncode != 0:
+        print("contradiction: kiln-compile failed", file=sys.stderr)
+        return 1
+    proc = subprocess.run([run, pkg, *args], capture_output=True, text=True)
+    wanted = "contradict each other"
+    if proc.returncode == 0 or wanted not in proc.stderr:
+        print(f"contradiction: expected a failed run naming '{wanted}', got exit "
+              f"{proc.returncode}: {proc.stderr.strip()}", file=sys.stderr)
+        return 1
+    print(f"contradiction: {proc.stderr.strip().splitlines()[-1]}")
+    return 0
+
+
 def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__)
@@ -154,6 +182,7 @@ def main():
             if not ok:
                 print(f"{name} [{lowering}]: FAIL", file=sys.stderr)
                 failures += 1
+    failures += check_contradiction(compile_, run, work, rng)
     if failures:
         sys.exit(f"flash_attention_check: {failures} failures")
     print(f"flash_attention_check: PASS ({len(CASES)} cases, 2 lowerings)")

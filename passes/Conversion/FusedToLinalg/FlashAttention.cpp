@@ -423,26 +423,111 @@ LogicalResult TileLowering::run() {
   return success();
 }
 
-} // namespace
+/// Checks at run time the sizes the verifier could not compare (dynamic on
+/// at least one side): the lowering slices K, V, the mask and the
+/// destination by the query's batch and lengths, so a contradiction must
+/// stop it before it reads out of bounds. Null when everything is static.
+Value checkSizes(OpBuilder &b, kiln::fused::AttentionOp op) {
+  using kiln::model_to_linalg::dimValue;
+  Location loc = op.getLoc();
+  Value q = op.getQuery(), k = op.getKey(), v = op.getValue(),
+        init = op.getInit();
+  kiln::model_to_linalg::RuntimeChecks checks;
+  for (Value x : {k, v, init})
+    checks.requireEqualDims(b, loc, q, 0, x, 0);
+  checks.requireEqualDims(b, loc, q, 2, init, 2);
+  checks.requireEqualDims(b, loc, q, 3, k, 3);
+  checks.requireEqualDims(b, loc, k, 2, v, 2);
+  checks.requireEqualDims(b, loc, v, 3, init, 3);
+  auto requireSize = [&](Value x, int64_t dim, int64_t size) {
+    if (!cast<RankedTensorType>(x.getType()).isDynamicDim(dim))
+      return;
+    checks.require(b, loc,
+                   arith::CmpIOp::create(
+                       b, loc, arith::CmpIPredicate::eq, dimValue(b, loc, x, dim),
+                       arith::ConstantIndexOp::create(b, loc, size)));
+  };
+  auto heads = static_cast<int64_t>(op.getNumHeads());
+  auto kvHeads = static_cast<int64_t>(op.getNumKvHeads());
+  for (Value x : {q, init})
+    requireSize(x, 1, heads);
+  for (Value x : {k, v})
+    requireSize(x, 1, kvHeads);
+  // A dynamic mask dim must be the score dim it lines up with (a run-time 1
+  // does not broadcast: it fails the check).
+  if (Value mask = op.getMask()) {
+    auto type = cast<RankedTensorType>(mask.getType());
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      switch (d + 4 - type.getRank()) {
+      case 0:
+        checks.requireEqualDims(b, loc, mask, d, q, 0);
+        break;
+      case 1:
+        requireSize(mask, d, heads);
+        break;
+      case 2:
+        checks.requireEqualDims(b, loc, mask, d, q, 2);
+        break;
+      default:
+        checks.requireEqualDims(b, loc, mask, d, k, 2);
+      }
+    }
+  }
+  return checks.emit(b, loc, op,
+                     "the sizes of query, key, value, mask and destination "
+                     "contradict each other");
+}
 
-LogicalResult kiln::lowerAttentionByOnlineSoftmax(RewriterBase &rewriter,
-                                                  fused::AttentionOp op,
-                                                  int64_t queryTile,
-                                                  int64_t keyTile) {
+/// Tiles `op` and lowers its tiles; returns what replaces its result.
+FailureOr<Value> tileAndLower(RewriterBase &rewriter,
+                              kiln::fused::AttentionOp op, int64_t queryTile,
+                              int64_t keyTile) {
   scf::SCFTilingOptions options;
   options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
   options.setTileSizes({rewriter.getIndexAttr(1), rewriter.getIndexAttr(1),
                         rewriter.getIndexAttr(queryTile)});
+  // The caller's insertion point (inside buildIfValid's branch, which may be
+  // this very rewriter) stays where its terminator goes.
   OpBuilder::InsertionGuard guard(rewriter);
   rewriter.setInsertionPoint(op);
   FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
       rewriter, cast<TilingInterface>(op.getOperation()), options);
   if (failed(tiled))
     return failure();
-  rewriter.replaceOp(op, tiled->replacements);
+  Value replacement = tiled->replacements.front();
+  rewriter.replaceOp(op, replacement);
   for (Operation *tile : tiled->tiledOps)
-    if (auto attention = dyn_cast<fused::AttentionOp>(tile))
+    if (auto attention = dyn_cast<kiln::fused::AttentionOp>(tile))
       if (failed(TileLowering(rewriter, attention, keyTile).run()))
         return failure();
+  return replacement;
+}
+
+} // namespace
+
+LogicalResult kiln::lowerAttentionByOnlineSoftmax(RewriterBase &rewriter,
+                                                  fused::AttentionOp op,
+                                                  int64_t queryTile,
+                                                  int64_t keyTile) {
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPoint(op);
+  Value ok = checkSizes(rewriter, op);
+  // After a failed check the result is zeros and no tile runs.
+  bool lowered = true;
+  Value result = model_to_linalg::buildIfValid(
+      rewriter, op.getLoc(), ok, op.getType(),
+      [&](OpBuilder &nb, Location) -> Value {
+        auto copy = cast<fused::AttentionOp>(nb.clone(*op));
+        FailureOr<Value> replacement =
+            tileAndLower(rewriter, copy, queryTile, keyTile);
+        if (failed(replacement)) {
+          lowered = false;
+          return copy.getResult();
+        }
+        return *replacement;
+      });
+  if (!lowered)
+    return failure();
+  rewriter.replaceOp(op, result);
   return success();
 }
