@@ -82,8 +82,10 @@ def attention(q, k, v, mask=None, causal=False, scale=None, q_heads=0,
     if mask is not None:
         s = s + mask
     if causal:
+        # Query i sees keys j <= i + past_sequence_length (bottom-right
+        # aligned; the past keys are those before the last sq).
         sq, sk = s.shape[-2:]
-        s = np.where(np.tril(np.ones((sq, sk), bool)), s, -np.inf)
+        s = np.where(np.tril(np.ones((sq, sk), bool), k=sk - sq), s, -np.inf)
     s = s - s.max(axis=-1, keepdims=True)
     p = np.exp(s)
     p = p / p.sum(axis=-1, keepdims=True)
@@ -237,7 +239,37 @@ def build_attention_3d():
     write(name, m, [q, k, v, mask], [y])
 
 
+def build_attention_kv_cache():
+    """4-D causal attention of 3 new tokens over a KV cache of 4: past_key
+    and past_value come first, present_key and present_value are outputs."""
+    name = "opset23_attention_kv_cache"
+    rng = rng_for(name)
+    m = model(
+        [helper.make_node("Attention", ["q", "k", "v", "", "pk", "pv"],
+                          ["y", "present_k", "present_v"], is_causal=1)],
+        [helper.make_tensor_value_info("q", F32, [1, 2, 3, 8]),
+         helper.make_tensor_value_info("k", F32, [1, 1, 3, 8]),
+         helper.make_tensor_value_info("v", F32, [1, 1, 3, 8]),
+         helper.make_tensor_value_info("pk", F32, [1, 1, "past", 8]),
+         helper.make_tensor_value_info("pv", F32, [1, 1, "past", 8])],
+        [helper.make_tensor_value_info("y", F32, [1, 2, 3, 8]),
+         helper.make_tensor_value_info("present_k", F32, [1, 1, "total", 8]),
+         helper.make_tensor_value_info("present_v", F32, [1, 1, "total", 8])])
+
+    def case(past):
+        q, k, v, pk, pv = (
+            f32(rng.standard_normal(shape)).astype(np.float64)
+            for shape in ((1, 2, 3, 8), (1, 1, 3, 8), (1, 1, 3, 8),
+                          (1, 1, past, 8), (1, 1, past, 8)))
+        keys, values = np.concatenate((pk, k), 2), np.concatenate((pv, v), 2)
+        return ([q, k, v, pk, pv],
+                [attention(q, keys, values, causal=True), keys, values])
+
+    write(name, m, *case(4), sizes=[case(1), case(6)])
+
+
 FIXTURES = {
+    "opset23_attention_kv_cache": build_attention_kv_cache,
     "opset23_rmsnorm": build_rmsnorm,
     "opset23_rope": build_rope,
     "opset23_rope_interleaved_3d": build_rope_interleaved_3d,

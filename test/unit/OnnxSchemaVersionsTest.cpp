@@ -17,6 +17,8 @@
 #include <gtest/gtest.h>
 
 #include <sstream>
+#include <string>
+#include <vector>
 
 using namespace kiln::onnx_frontend;
 
@@ -61,6 +63,37 @@ TEST(OnnxSchemaVersions, ChangelogDataStartsAt18) {
             llvm::SmallVector<int64_t>({23}));
 }
 
+/// What is wrong with `row` given the versions its handler is declared to
+/// implement: a listed version that is no schema version, a row starting
+/// before the op exists, a schema version inside the row's range (registry
+/// for opsets <= 17, changelog for 18 to 23) that is not listed, or a row
+/// not cut short before such a version of 18 to 23.
+static std::vector<std::string>
+rowProblems(const OpSupport &row, llvm::ArrayRef<int64_t> implemented) {
+  std::vector<std::string> problems;
+  auto problem = [&](const std::string &what) {
+    problems.push_back(row.opType.str() + ": " + what);
+  };
+  llvm::SmallVector<int64_t> history = getSchemaHistory(row.opType);
+  for (int64_t v : implemented)
+    if (!llvm::is_contained(history, v))
+      problem("OnnxOpVersions.inc lists version " + std::to_string(v) +
+              ", which is no schema version of it (" + join(history) + ")");
+  int64_t first = schemaVersionAt(history, row.minOpset);
+  if (first == 0)
+    problem("the row starts at opset " + std::to_string(row.minOpset) +
+            ", before the op exists");
+  for (int64_t v : getRegistrySchemaVersions(row.opType))
+    if (v >= first && v <= std::min(row.maxOpset, kLastRegistryOpset) &&
+        !llvm::is_contained(implemented, v))
+      problem("the registry's version " + std::to_string(v) +
+              " lies in the row's opsets " + std::to_string(row.minOpset) +
+              "-" + std::to_string(row.maxOpset) +
+              ", but OnnxOpVersions.inc does not list it as implemented (" +
+              join(implemented) + ")");
+  return problems;
+}
+
 // Every row's op declares the versions its handler implements, each a real
 // schema version, and no version inside the row's range is left out: for
 // opsets <= 17 the registry's history, for 18 to 23 the changelog's; a
@@ -68,31 +101,16 @@ TEST(OnnxSchemaVersions, ChangelogDataStartsAt18) {
 TEST(OnnxSchemaVersions, EveryRowImplementsTheVersionsInItsRange) {
   for (const OpSupport *row : allRows()) {
     std::string op = row->opType.str();
-    llvm::SmallVector<int64_t> history = getSchemaHistory(op);
     std::optional<llvm::ArrayRef<int64_t>> implemented =
         getImplementedVersions(op);
     ASSERT_TRUE(implemented.has_value())
         << op << " has no entry in lib/frontend/onnx/OnnxOpVersions.inc; its "
-        << "schema versions are " << join(history)
+        << "schema versions are " << join(getSchemaHistory(op))
         << "; list those its handler implements";
-    for (int64_t v : *implemented)
-      EXPECT_TRUE(llvm::is_contained(history, v))
-          << op << ": OnnxOpVersions.inc lists version " << v
-          << ", which is no schema version of it (" << join(history) << ")";
-
-    int64_t first = schemaVersionAt(history, row->minOpset);
-    EXPECT_NE(first, 0) << op << ": the row starts at opset "
-                        << row->minOpset << ", before the op exists";
-    for (int64_t v : getRegistrySchemaVersions(op)) {
-      if (v < first || v > std::min(row->maxOpset, kLastRegistryOpset))
-        continue;
-      EXPECT_TRUE(llvm::is_contained(*implemented, v))
-          << op << ": the registry's version " << v << " lies in the row's "
-          << "opsets " << row->minOpset << "-" << row->maxOpset
-          << ", but OnnxOpVersions.inc does not list it as implemented ("
-          << join(*implemented) << ")";
-    }
+    for (const std::string &problem : rowProblems(*row, *implemented))
+      ADD_FAILURE() << problem;
     RowLimit limit = getRowLimit(*row);
+    int64_t first = schemaVersionAt(getSchemaHistory(op), row->minOpset);
     for (int64_t v : getChangelogSchemaVersions(op)) {
       if (v < first || v > row->maxOpset)
         continue;
@@ -106,6 +124,23 @@ TEST(OnnxSchemaVersions, EveryRowImplementsTheVersionsInItsRange) {
     if (limit.unimplementedVersion == 0)
       EXPECT_EQ(limit.maxOpset, row->maxOpset) << op;
   }
+}
+
+// The check catches what it is for: a handler declared for Softmax 1 and 11
+// in a row reaching opset 13 (whose axis rule changed), a made-up version,
+// and a row that starts before its op exists.
+TEST(OnnxSchemaVersions, RowProblemsAreFound) {
+  OpSupport softmax{"Softmax", 1, kMaxKnownOpset, nullptr};
+  std::vector<std::string> problems = rowProblems(softmax, {1, 11});
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].find("the registry's version 13"), std::string::npos)
+      << problems[0];
+  EXPECT_TRUE(rowProblems(softmax, {1, 11, 13}).empty());
+  OpSupport softmax11{"Softmax", 1, 12, nullptr};
+  EXPECT_TRUE(rowProblems(softmax11, {1, 11}).empty());
+  EXPECT_EQ(rowProblems(softmax, {1, 11, 12, 13}).size(), 1u);
+  OpSupport early{"LayerNormalization", 16, kMaxKnownOpset, nullptr};
+  EXPECT_EQ(rowProblems(early, {17}).size(), 1u);
 }
 
 // No stale data: every declared version is reachable from some row of the

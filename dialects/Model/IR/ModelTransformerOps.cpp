@@ -33,15 +33,15 @@ LogicalResult RMSNormOp::inferReturnTypes(MLIRContext *,
     return emitOptionalError(loc, "axis ", axis, " is out of range [0, ", rank,
                              ")");
   if (scale.getElementType() != type.getElementType())
-    return emitOptionalError(loc, "scale element type ",
-                             scale.getElementType(), " differs from the "
-                             "input's ", type.getElementType());
+    return emitOptionalError(loc, "scale element type ", scale.getElementType(),
+                             " differs from the "
+                             "input's ",
+                             type.getElementType());
   ArrayRef<int64_t> normalized = type.getShape().drop_front(axis);
   if (scale.getRank() > rank - axis)
-    return emitOptionalError(loc, "scale of shape ",
-                             formatShape(scale.getShape()),
-                             " has more dims than the normalized ",
-                             formatShape(normalized));
+    return emitOptionalError(
+        loc, "scale of shape ", formatShape(scale.getShape()),
+        " has more dims than the normalized ", formatShape(normalized));
   // x's shape; a dim x leaves dynamic takes the size scale states (the
   // broadcast never stretches x, so they must agree).
   SmallVector<int64_t> shape(type.getShape());
@@ -53,11 +53,10 @@ LogicalResult RMSNormOp::inferReturnTypes(MLIRContext *,
     if (ShapedType::isDynamic(shape[i]))
       shape[i] = d;
     else if (shape[i] != d)
-      return emitOptionalError(loc, "scale of shape ",
-                               formatShape(scale.getShape()),
-                               " does not broadcast to the normalized ",
-                               formatShape(normalized), " (dim ",
-                               dimText(type.getDimSize(i)), ")");
+      return emitOptionalError(
+          loc, "scale of shape ", formatShape(scale.getShape()),
+          " does not broadcast to the normalized ", formatShape(normalized),
+          " (dim ", dimText(type.getDimSize(i)), ")");
   }
   types.push_back(type.clone(shape));
   return success();
@@ -84,9 +83,10 @@ LogicalResult RMSNormOp::verify() {
 // rotary_embedding
 //===----------------------------------------------------------------------===//
 
-LogicalResult RotaryEmbeddingOp::inferReturnTypes(
-    MLIRContext *, std::optional<Location>, Adaptor adaptor,
-    SmallVectorImpl<Type> &types) {
+LogicalResult
+RotaryEmbeddingOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                    Adaptor adaptor,
+                                    SmallVectorImpl<Type> &types) {
   types.push_back(adaptor.getInput().getType());
   return success();
 }
@@ -111,8 +111,7 @@ LogicalResult RotaryEmbeddingOp::verify() {
     return emitOpError("3-D input needs num_heads > 0, got ") << heads;
   int64_t rotary = getRotaryDim();
   if (rotary <= 0 || rotary % 2 != 0)
-    return emitOpError("rotary_dim must be positive and even, got ")
-           << rotary;
+    return emitOpError("rotary_dim must be positive and even, got ") << rotary;
   int64_t last = type.getDimSize(rank - 1);
   if (!ShapedType::isDynamic(last)) {
     if (rank == 3 && last % heads != 0)

@@ -6,7 +6,9 @@
 // OnnxImportState.cpp implements the state and the node view, and the
 // Onnx<Area>Ops.cpp files (compute, shape, activation, reduction,
 // normalization, data movement, vision, quantization, signal, transformer)
-// and OnnxEinsum.cpp hold the handlers, each area with its rows of the table.
+// and OnnxEinsum.cpp hold the handlers, each area with its rows of the table;
+// OnnxSchemaVersions.cpp knows which schema versions of each op they
+// implement.
 //
 //===----------------------------------------------------------------------===//
 #ifndef KILN_LIB_FRONTEND_ONNX_ONNXIMPORTERIMPL_H

@@ -109,6 +109,20 @@ static LogicalResult importDequantizeLinear(NodeImporter &n) {
   if (!isa<FloatType>(outElement))
     return n.emitError() << "scale must be floating point, got "
                          << outElement;
+  // Opset 23 lets output_dtype name the result type (default: the scale's);
+  // the product is computed in f32 either way.
+  if (n.opset >= 23) {
+    FailureOr<int64_t> outputDtype = n.intAttr("output_dtype", 0);
+    if (failed(outputDtype))
+      return failure();
+    if (*outputDtype != 0) {
+      Type requested = n.convertElementType(*outputDtype);
+      if (!requested || !isa<FloatType>(requested))
+        return n.emitError() << "output_dtype " << *outputDtype
+                             << " is not a supported floating-point type";
+      outElement = requested;
+    }
+  }
   if (*zeroPoint && getElementTypeOrSelf(*zeroPoint) != xElement)
     return n.emitError() << "zero point has element type "
                          << getElementTypeOrSelf(*zeroPoint)
@@ -141,6 +155,16 @@ static LogicalResult importQuantizeLinear(NodeImporter &n) {
     FailureOr<int64_t> saturate = n.intAttr("saturate", 1);
     if (failed(saturate))
       return failure();
+  }
+  // Opset 23's precision of x / y_scale: kiln divides in f32 as for the
+  // earlier opsets (0, the default), which is FLOAT's (1) exactly.
+  if (n.opset >= 23) {
+    FailureOr<int64_t> precision = n.intAttr("precision", 0);
+    if (failed(precision))
+      return failure();
+    if (*precision != 0 && *precision != 1)
+      return n.emitError() << "precision " << *precision
+                           << " is not supported (kiln divides in FLOAT)";
   }
   FailureOr<Value> x = n.input(0), scale = n.input(1);
   FailureOr<Value> zeroPoint = optionalInput(n, 2);

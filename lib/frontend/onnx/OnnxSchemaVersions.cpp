@@ -53,8 +53,8 @@ const ImplementedVersions kImplementedVersions[] = {
 
 } // namespace
 
-SmallVector<int64_t> kiln::onnx_frontend::getRegistrySchemaVersions(
-    StringRef opType) {
+SmallVector<int64_t>
+kiln::onnx_frontend::getRegistrySchemaVersions(StringRef opType) {
   SmallVector<int64_t> versions;
   // Schema(op, v) is the newest version <= v; walk down from the last opset
   // the registry is trusted for.
@@ -70,8 +70,8 @@ SmallVector<int64_t> kiln::onnx_frontend::getRegistrySchemaVersions(
   return versions;
 }
 
-SmallVector<int64_t> kiln::onnx_frontend::getChangelogSchemaVersions(
-    StringRef opType) {
+SmallVector<int64_t>
+kiln::onnx_frontend::getChangelogSchemaVersions(StringRef opType) {
   SmallVector<int64_t> versions;
   for (const SchemaChange &change : kSchemaChanges18to23)
     if (change.opType == opType)

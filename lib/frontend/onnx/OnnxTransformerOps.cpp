@@ -6,8 +6,8 @@
 //   RotaryEmbedding  -> model.rotary_embedding
 //   Attention        -> fused.attention (3-D inputs split into heads around
 //                       it with model.reshape / model.transpose)
-// What these ops define and kiln does not implement (Attention's KV cache,
-// boolean masks, softcap, the extra outputs) is rejected by name.
+// What these ops define and kiln does not implement (Attention's boolean
+// masks, softcap, qk_matmul_output) is rejected by name.
 //
 //===----------------------------------------------------------------------===//
 #include "lib/frontend/onnx/OnnxReductionOps.h"
@@ -41,13 +41,13 @@ static LogicalResult importRMSNormalization(NodeImporter &n) {
   if (failed(normalized) || failed(x) || failed(scale))
     return failure();
   return n.setOutput(
-      0, n.create<model::RMSNormOp>(
-             {*x, *scale},
-             {n.named("axis", n.i64(*normalized)),
-              n.named("epsilon", FloatAttr::get(
-                                     Float32Type::get(n.getContext()),
-                                     *epsilon)),
-              n.named("stash_type", TypeAttr::get(*stash))}));
+      0,
+      n.create<model::RMSNormOp>(
+          {*x, *scale},
+          {n.named("axis", n.i64(*normalized)),
+           n.named("epsilon",
+                   FloatAttr::get(Float32Type::get(n.getContext()), *epsilon)),
+           n.named("stash_type", TypeAttr::get(*stash))}));
 }
 
 //===----------------------------------------------------------------------===//
@@ -76,8 +76,8 @@ static LogicalResult importRotaryEmbedding(NodeImporter &n) {
   if (rank == 4 && *numHeads != 0) {
     if (!type->isDynamicDim(1) && type->getDimSize(1) != *numHeads)
       return n.emitError() << "num_heads = " << *numHeads
-                           << " differs from the input's " << type->getDimSize(1)
-                           << " heads";
+                           << " differs from the input's "
+                           << type->getDimSize(1) << " heads";
     *numHeads = 0;
   }
   if (*rotaryDim < 0)
@@ -95,12 +95,12 @@ static LogicalResult importRotaryEmbedding(NodeImporter &n) {
   if (failed(operands))
     return failure();
   return n.setOutput(
-      0, n.create<model::RotaryEmbeddingOp>(
-             *operands,
-             {n.named("interleaved",
-                      BoolAttr::get(n.getContext(), *interleaved != 0)),
-              n.named("rotary_dim", n.i64(*rotaryDim)),
-              n.named("num_heads", n.i64(*numHeads))}));
+      0,
+      n.create<model::RotaryEmbeddingOp>(
+          *operands, {n.named("interleaved",
+                              BoolAttr::get(n.getContext(), *interleaved != 0)),
+                      n.named("rotary_dim", n.i64(*rotaryDim)),
+                      n.named("num_heads", n.i64(*numHeads))}));
 }
 
 //===----------------------------------------------------------------------===//
@@ -149,14 +149,10 @@ static FailureOr<int64_t> headCount(NodeImporter &n, RankedTensorType type,
 static LogicalResult importAttention(NodeImporter &n) {
   if (failed(n.checkInputCount(3, 6)))
     return failure();
-  if (n.hasInput(4) || n.hasInput(5))
-    return n.emitError() << "past_key/past_value (a KV cache) are not "
-                            "supported";
-  for (int64_t i = 1; i < n.node.output_size(); ++i)
-    if (!n.node.output(i).empty())
-      return n.emitError() << "output " << i
-                           << " (present_key, present_value or "
-                              "qk_matmul_output) is not supported";
+  if (n.hasInput(4) != n.hasInput(5))
+    return n.emitError() << "past_key and past_value must be given together";
+  if (n.node.output_size() > 3 && !n.node.output(3).empty())
+    return n.emitError() << "output 3 (qk_matmul_output) is not supported";
   FailureOr<int64_t> isCausal = n.intAttr("is_causal", 0);
   FailureOr<float> softcap = n.floatAttr("softcap", 0.0f);
   // The mode only selects what the unsupported output 3 holds.
@@ -194,12 +190,12 @@ static LogicalResult importAttention(NodeImporter &n) {
   FailureOr<int64_t> qHeads = headCount(n, *qType, *qHeadsAttr, "q_num_heads");
   if (failed(qHeads))
     return failure();
-  FailureOr<int64_t> kHeads = headCount(n, *kType, *kvHeadsAttr,
-                                        "kv_num_heads");
+  FailureOr<int64_t> kHeads =
+      headCount(n, *kType, *kvHeadsAttr, "kv_num_heads");
   if (failed(kHeads))
     return failure();
-  FailureOr<int64_t> vHeads = headCount(n, *vType, *kvHeadsAttr,
-                                        "kv_num_heads");
+  FailureOr<int64_t> vHeads =
+      headCount(n, *vType, *kvHeadsAttr, "kv_num_heads");
   if (failed(vHeads))
     return failure();
   if (*kHeads != *vHeads)
@@ -222,18 +218,34 @@ static LogicalResult importAttention(NodeImporter &n) {
   if (failed(q) || failed(k) || failed(v))
     return failure();
   auto q4 = cast<RankedTensorType>(q->getType());
-  auto k4 = cast<RankedTensorType>(k->getType());
-  auto v4 = cast<RankedTensorType>(v->getType());
+  auto newKeys = cast<RankedTensorType>(k->getType());
 
-  // ONNX's causal mask lets query i see keys j <= i (without a KV cache);
-  // fused.attention aligns the diagonal at the end (j <= i + Sk - Sq). They
-  // agree when Sq == Sk.
-  int64_t sq = q4.getDimSize(2), sk = k4.getDimSize(2);
-  if (*isCausal && (ShapedType::isDynamic(sq) || sq != sk))
+  // ONNX's causal mask lets query i see keys j <= i + past_sequence_length;
+  // fused.attention aligns the diagonal at the end of all keys (j <= i +
+  // Sk - Sq), which is the same when the new keys are as many as the
+  // queries.
+  int64_t sq = q4.getDimSize(2), newSk = newKeys.getDimSize(2);
+  if (*isCausal && (ShapedType::isDynamic(sq) || sq != newSk))
     return n.emitError() << "is_causal needs query and key lengths known to be "
                             "equal at compile time, got "
                          << formatShape(q4.getShape()) << " and "
-                         << formatShape(k4.getShape());
+                         << formatShape(newKeys.getShape());
+
+  // The KV cache: the past keys and values come first; present_key and
+  // present_value are all of them.
+  if (n.hasInput(4)) {
+    FailureOr<Value> pastK = n.input(4), pastV = n.input(5);
+    if (failed(pastK) || failed(pastV))
+      return failure();
+    auto alongSeq = n.named("axis", n.i64(2));
+    k = n.create<model::ConcatOp>({*pastK, *k}, {alongSeq});
+    v = n.create<model::ConcatOp>({*pastV, *v}, {alongSeq});
+    if (failed(k) || failed(v))
+      return failure();
+  }
+  if (failed(n.setOutput(1, *k)) || failed(n.setOutput(2, *v)))
+    return failure();
+  auto v4 = cast<RankedTensorType>(v->getType());
 
   Value mask;
   if (n.hasInput(3)) {
@@ -291,8 +303,9 @@ static LogicalResult importAttention(NodeImporter &n) {
         {y}, {n.named("perm", n.i64Array({0, 2, 1, 3}))});
     if (failed(t))
       return failure();
-    return n.setOutput(0, n.create<model::ReshapeOp>(
-                              {*t}, {n.named("shape", n.i64Array({0, 0, -1}))}));
+    return n.setOutput(0,
+                       n.create<model::ReshapeOp>(
+                           {*t}, {n.named("shape", n.i64Array({0, 0, -1}))}));
   }
   return n.setOutput(0, y);
 }

@@ -71,12 +71,12 @@ struct AttentionToLinalg : OpConversionPattern<kiln::fused::AttentionOp> {
     kiln::model_to_linalg::RuntimeChecks checks;
     auto requireDim = [&](Value t, int64_t dim, int64_t size) {
       if (cast<RankedTensorType>(t.getType()).isDynamicDim(dim))
-        checks.require(rewriter, loc,
-                       arith::CmpIOp::create(
-                           rewriter, loc, arith::CmpIPredicate::eq,
-                           tensor::DimOp::create(rewriter, loc, t, dim),
-                           arith::ConstantIndexOp::create(rewriter, loc,
-                                                          size)));
+        checks.require(
+            rewriter, loc,
+            arith::CmpIOp::create(
+                rewriter, loc, arith::CmpIPredicate::eq,
+                tensor::DimOp::create(rewriter, loc, t, dim),
+                arith::ConstantIndexOp::create(rewriter, loc, size)));
     };
     requireDim(q, 1, op.getNumHeads());
     requireDim(init, 1, op.getNumHeads());
@@ -100,8 +100,8 @@ struct AttentionToLinalg : OpConversionPattern<kiln::fused::AttentionOp> {
           checks.requireEqualDims(rewriter, loc, mask, j, t, dim);
       }
     }
-    Value ok = checks.emit(rewriter, loc, op,
-                           "attention operand sizes disagree");
+    Value ok =
+        checks.emit(rewriter, loc, op, "attention operand sizes disagree");
     auto outType = cast<RankedTensorType>(op.getType());
     Value out = kiln::model_to_linalg::buildIfValid(
         rewriter, loc, ok, outType, [&](OpBuilder &b, Location) {

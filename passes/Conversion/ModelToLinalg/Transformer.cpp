@@ -84,11 +84,11 @@ struct RMSNormPattern : CheckedPattern<RMSNormOp> {
     }
     for (int64_t i = 0; i < rank; ++i)
       if (type.isDynamicDim(i) && !resultType.isDynamicDim(i))
-        checks.require(rewriter, loc,
-                       cmpIndex(rewriter, loc, arith::CmpIPredicate::eq,
-                                dimValue(rewriter, loc, x, i),
-                                indexConstant(rewriter, loc,
-                                              resultType.getDimSize(i))));
+        checks.require(
+            rewriter, loc,
+            cmpIndex(rewriter, loc, arith::CmpIPredicate::eq,
+                     dimValue(rewriter, loc, x, i),
+                     indexConstant(rewriter, loc, resultType.getDimSize(i))));
     Value ok = checks.emit(rewriter, loc, op,
                            "scale does not broadcast to the normalized dims");
 
@@ -119,8 +119,8 @@ struct RMSNormPattern : CheckedPattern<RMSNormOp> {
           outerSizes.push_back(sizes.back());
       }
     }
-    auto statsType = RankedTensorType::get(type.getShape().take_front(axis),
-                                           stash);
+    auto statsType =
+        RankedTensorType::get(type.getShape().take_front(axis), stash);
     AffineMap identity = b.getMultiDimIdentityMap(rank);
     AffineMap outer = AffineMap::get(rank, 0, outerExprs, ctx);
     SmallVector<utils::IteratorType> iterators(rank,
@@ -166,8 +166,8 @@ struct RMSNormPattern : CheckedPattern<RMSNormOp> {
     SmallVector<Value> scaleSizes;
     for (int64_t j = 0; j < scaleRank; ++j)
       scaleSizes.push_back(dimValue(b, loc, scale, j));
-    Value empty = tensor::EmptyOp::create(b, loc, type.getShape(), element,
-                                          sizes);
+    Value empty =
+        tensor::EmptyOp::create(b, loc, type.getShape(), element, sizes);
     return linalg::GenericOp::create(
                b, loc, type, ValueRange{x, invRms}, empty,
                ArrayRef<AffineMap>{identity, outer, identity},
@@ -178,15 +178,15 @@ struct RMSNormPattern : CheckedPattern<RMSNormOp> {
                      nb, l, convertScalar(nb, l, args[0], stash), args[1]);
                  SmallVector<Value> at;
                  for (int64_t j = 0; j < scaleRank; ++j) {
-                   Value i = linalg::IndexOp::create(nb, l,
-                                                     rank - scaleRank + j);
+                   Value i =
+                       linalg::IndexOp::create(nb, l, rank - scaleRank + j);
                    at.push_back(clampIndex(nb, l, i, scaleSizes[j]));
                  }
                  Value s = tensor::ExtractOp::create(nb, l, scale, at);
                  linalg::YieldOp::create(
                      nb, l,
-                     arith::MulFOp::create(
-                         nb, l, convertScalar(nb, l, n, element), s)
+                     arith::MulFOp::create(nb, l,
+                                           convertScalar(nb, l, n, element), s)
                          .getResult());
                })
         .getResult(0);
@@ -254,14 +254,14 @@ struct RotaryEmbeddingPattern : CheckedPattern<RotaryEmbeddingOp> {
       Value inRange = allOf(
           rewriter, loc, positions,
           [&](OpBuilder &b, Location l, Value p) -> Value {
-            Value bound = arith::IndexCastOp::create(b, l, b.getI64Type(),
-                                                     maxPosition);
+            Value bound =
+                arith::IndexCastOp::create(b, l, b.getI64Type(), maxPosition);
             Value zero = arith::ConstantIntOp::create(b, l, b.getI64Type(), 0);
-            return andOf(b, l,
-                         arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge,
-                                               p, zero),
-                         arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt,
-                                               p, bound));
+            return andOf(
+                b, l,
+                arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, p, zero),
+                arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, p,
+                                      bound));
           });
       emitRuntimeCheck(rewriter, loc, inRange, op,
                        "a position id is outside the cos/sin caches");
@@ -274,8 +274,8 @@ struct RotaryEmbeddingPattern : CheckedPattern<RotaryEmbeddingOp> {
     Type element = type.getElementType();
     Type compute = accumulatorType(element);
     bool interleaved = op.getInterleaved();
-    Value result = buildIfValid(
-        rewriter, loc, ok, type, [&](OpBuilder &b, Location l) {
+    Value result =
+        buildIfValid(rewriter, loc, ok, type, [&](OpBuilder &b, Location l) {
           return buildIndexed(
               b, l, type, sizes,
               [&](OpBuilder &nb, Location bl, ArrayRef<Value> idx) -> Value {
@@ -300,9 +300,9 @@ struct RotaryEmbeddingPattern : CheckedPattern<RotaryEmbeddingOp> {
     // d: the feature within its head; base: the index of feature 0 of the
     // head in x's last dim (3-D input packs the heads there).
     Value last = idx[rank - 1];
-    Value d = rank == 3 ? arith::RemUIOp::create(b, loc, last, headSize)
-                              .getResult()
-                        : last;
+    Value d = rank == 3
+                  ? arith::RemUIOp::create(b, loc, last, headSize).getResult()
+                  : last;
     Value base = arith::SubIOp::create(b, loc, last, d);
     Value rotated = cmpIndex(b, loc, P::ult, d, indexConstant(b, loc, rotary));
     // The pair index p, the partner feature, and whether d is the pair's
@@ -312,9 +312,9 @@ struct RotaryEmbeddingPattern : CheckedPattern<RotaryEmbeddingOp> {
       p = arith::DivUIOp::create(b, loc, d, indexConstant(b, loc, 2));
       Value odd = arith::RemUIOp::create(b, loc, d, indexConstant(b, loc, 2));
       first = cmpIndex(b, loc, P::eq, odd, c0);
-      partner = arith::SelectOp::create(
-          b, loc, first, arith::AddIOp::create(b, loc, d, c1),
-          arith::SubIOp::create(b, loc, d, c1));
+      partner = arith::SelectOp::create(b, loc, first,
+                                        arith::AddIOp::create(b, loc, d, c1),
+                                        arith::SubIOp::create(b, loc, d, c1));
     } else {
       first = cmpIndex(b, loc, P::ult, d, cHalf);
       p = arith::SelectOp::create(b, loc, first, d,
@@ -335,8 +335,8 @@ struct RotaryEmbeddingPattern : CheckedPattern<RotaryEmbeddingOp> {
     Value batch = idx[0], seq = idx[rank == 4 ? 2 : 1];
     SmallVector<Value> cacheAt;
     if (positions) {
-      Value id = tensor::ExtractOp::create(b, loc, positions,
-                                           ValueRange{batch, seq});
+      Value id =
+          tensor::ExtractOp::create(b, loc, positions, ValueRange{batch, seq});
       cacheAt = {arith::IndexCastOp::create(b, loc, b.getIndexType(), id), p};
     } else {
       cacheAt = {batch, seq, p};
