@@ -174,3 +174,32 @@ func.func @grid_cubic_zeros(%x: tensor<1x1x3x2xf32>, %g: tensor<1x2x4x2xf32>) ->
   %0 = model.grid_sample %x, %g {mode = "cubic"} : (tensor<1x1x3x2xf32>, tensor<1x2x4x2xf32>) -> tensor<1x1x2x4xf32>
   return %0 : tensor<1x1x2x4xf32>
 }
+
+// -----
+
+/// max_unpool with a run-time output_shape: its N and C must equal the
+/// input's and its spatial sizes hold the unpooled (3 - 1) * 2 + 2 = 6;
+/// every index lies in [0, 1 * 2 * 6 * 6). Under the check, a loop over the
+/// 18 input elements inserts each at the coordinates of its index in
+/// [1, 2, 6, 6].
+// CHECK-LABEL: func @max_unpool
+// CHECK-SAME: (%[[X:.*]]: tensor<1x2x3x3xf32>, %[[I:.*]]: tensor<1x2x3x3xi64>, %[[S:.*]]: tensor<4xi64>)
+// CHECK: tensor.extract %[[S]][%c0]
+// CHECK: arith.cmpi eq, %{{.*}}, %c1
+// CHECK: arith.cmpi eq, %{{.*}}, %c2
+// CHECK: arith.cmpi sge, %{{.*}}, %c6
+// CHECK: arith.cmpi sge, %{{.*}}, %c6
+// CHECK: linalg.generic {{.*}} ins(%[[I]] : tensor<1x2x3x3xi64>)
+// CHECK: arith.cmpi slt, %{{.*}}, %c72_i64
+// CHECK: cf.assert %{{.*}}, "{{.*}}(model.max_unpool): an index is outside the unpooled tensor, or output_shape does not hold it"
+// CHECK: scf.if
+// CHECK: linalg.fill
+// CHECK: scf.for %{{.*}} = %c0 to %c18 step %c1 iter_args
+// CHECK: tensor.extract %[[X]]
+// CHECK: tensor.extract %[[I]]
+// CHECK: arith.remui %{{.*}}, %c6
+// CHECK: tensor.insert
+func.func @max_unpool(%x: tensor<1x2x3x3xf32>, %i: tensor<1x2x3x3xi64>, %s: tensor<4xi64>) -> tensor<?x?x?x?xf32> {
+  %0 = model.max_unpool %x, %i shape %s {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>} : (tensor<1x2x3x3xf32>, tensor<1x2x3x3xi64>, tensor<4xi64>) -> tensor<?x?x?x?xf32>
+  return %0 : tensor<?x?x?x?xf32>
+}

@@ -1,7 +1,7 @@
 //===- ModelSignalOps.cpp - Inference, verifiers and folds of signal ops --===//
 //
 // The ops of ModelSignalOps.td (dft, stft, mel_weight_matrix, grid_sample,
-// det); their classes are generated into ModelOps.cpp.inc with the rest of
+// det, max_unpool); their classes are generated into ModelOps.cpp.inc with the rest of
 // the dialect.
 //
 //===----------------------------------------------------------------------===//
@@ -11,8 +11,10 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/TypeUtilities.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace kiln::model;
@@ -27,6 +29,7 @@ KILN_REFINABLE(STFTOp)
 KILN_REFINABLE(MelWeightMatrixOp)
 KILN_REFINABLE(GridSampleOp)
 KILN_REFINABLE(DetOp)
+KILN_REFINABLE(MaxUnpoolOp)
 
 static RankedTensorType rankedType(Value v) {
   return cast<RankedTensorType>(v.getType());
@@ -347,5 +350,92 @@ LogicalResult DetOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc
     return emitOptionalError(loc, "needs square matrices, got ", input);
   types.push_back(RankedTensorType::get(input.getShape().drop_back(2),
                                         input.getElementType()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// MaxUnpool
+//===----------------------------------------------------------------------===//
+
+/// The unpooled size of one spatial dim of `in` elements; kDynamic for a
+/// dynamic `in`, nullopt when it is negative or overflows.
+static std::optional<int64_t> unpooledSize(int64_t in, int64_t kernel,
+                                           int64_t stride, int64_t pads) {
+  if (ShapedType::isDynamic(in))
+    return ShapedType::kDynamic;
+  __int128 size = __int128(in - 1) * stride + kernel - pads;
+  if (in < 1 || size < 0 || size > std::numeric_limits<int64_t>::max())
+    return std::nullopt;
+  return int64_t(size);
+}
+
+LogicalResult MaxUnpoolOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &types) {
+  RankedTensorType input = rankedType(adaptor.getInput());
+  RankedTensorType indices = rankedType(adaptor.getIndices());
+  int64_t rank = input.getRank(), spatial = rank - 2;
+  if (!isa<FloatType>(input.getElementType()) || rank < 3)
+    return emitOptionalError(loc, "needs a floating-point input of rank >= 3, "
+                                  "got ",
+                             input);
+  if (!indices.getElementType().isInteger(64) || indices.getRank() != rank ||
+      failed(verifyCompatibleShape(input.getShape(), indices.getShape())))
+    return emitOptionalError(loc, "the indices must be an i64 tensor of the "
+                                  "input's shape, got ",
+                             indices);
+  ArrayRef<int64_t> kernel = adaptor.getKernelShape(),
+                    strides = adaptor.getStrides(), pads = adaptor.getPads();
+  if ((int64_t)kernel.size() != spatial || (int64_t)strides.size() != spatial ||
+      (int64_t)pads.size() != 2 * spatial)
+    return emitOptionalError(loc, "expected ", spatial,
+                             " kernel sizes and strides and ", 2 * spatial,
+                             " pads for ", spatial, " spatial dims");
+  SmallVector<int64_t> shape = {input.getDimSize(0), input.getDimSize(1)};
+  for (int64_t i = 0; i < spatial; ++i) {
+    if (kernel[i] < 1 || kernel[i] > kMaxSignalLength || strides[i] < 1 ||
+        strides[i] > kMaxSignalLength || pads[i] < 0 ||
+        pads[i + spatial] < 0 || pads[i] > kMaxSignalLength ||
+        pads[i + spatial] > kMaxSignalLength)
+      return emitOptionalError(loc, "kernel size ", kernel[i], ", stride ",
+                               strides[i], " and pads ", pads[i], ", ",
+                               pads[i + spatial], " of spatial dim ", i,
+                               " must be in [1, 2^31], [1, 2^31], [0, 2^31]");
+    std::optional<int64_t> size =
+        unpooledSize(input.getDimSize(i + 2), kernel[i], strides[i],
+                     pads[i] + pads[i + spatial]);
+    if (!size)
+      return emitOptionalError(loc, "spatial dim ", i,
+                               " has no valid unpooled size for input ",
+                               input);
+    shape.push_back(*size);
+  }
+  if (Value outputShape = adaptor.getOutputShape()) {
+    RankedTensorType type = rankedType(outputShape);
+    if (type.getRank() != 1 || type.getDimSize(0) != rank ||
+        !type.getElementType().isInteger(64))
+      return emitOptionalError(loc, "output_shape must be a 1-D i64 tensor of ",
+                               rank, " elements, got ", type);
+    DenseIntElementsAttr given;
+    if (!matchPattern(outputShape, m_Constant(&given))) {
+      shape.assign(rank, ShapedType::kDynamic);
+    } else {
+      SmallVector<int64_t> dims;
+      for (const APInt &d : given.getValues<APInt>())
+        dims.push_back(d.getSExtValue());
+      for (int64_t i = 0; i < rank; ++i) {
+        bool batchOrChannel = i < 2;
+        if (dims[i] < 0 ||
+            (!ShapedType::isDynamic(shape[i]) &&
+             (batchOrChannel ? dims[i] != shape[i] : dims[i] < shape[i])))
+          return emitOptionalError(
+              loc, "output_shape ", formatShape(dims),
+              " does not hold the unpooled shape ", formatShape(shape));
+      }
+      shape = dims;
+    }
+  }
+  types.push_back(RankedTensorType::get(shape, input.getElementType()));
   return success();
 }

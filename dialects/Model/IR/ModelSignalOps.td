@@ -156,4 +156,35 @@ def Model_DetOp : Model_InferredOp<"det"> {
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
+def Model_MaxUnpoolOp : Model_InferredOp<"max_unpool"> {
+  let summary = "Partial inverse of max pooling: values scattered to their argmax";
+  let description = [{
+    ONNX `MaxUnpool`. `input` [N, C, D1..Dk] (float) and `indices` (i64, the
+    same shape) are what `model.max_pool` with indices returns. The
+    unpooled tensor has the pooling's input shape [N, C, U1..Uk],
+    U_i = (D_i - 1) * stride_i + kernel_i - pad_begin_i - pad_end_i, and
+    holds `input[e]` at the row-major position `indices[e]` (zeros
+    elsewhere; of repeated indices the last element wins). With the 1-D i64
+    `output_shape` operand the result has that shape: the unpooled tensor
+    extended with zeros at the end of each dim (the pads ONNX generates, as
+    its node tests state). An index outside [0, N * C * U1 * ... * Uk), an
+    output_shape of another N or C, or a spatial size below U_i is a
+    run-time error.
+
+    ```mlir
+    %y = model.max_unpool %x, %i {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>} : (tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>) -> tensor<1x1x4x4xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$indices,
+                       Optional<AnyRankedTensor>:$output_shape,
+                       DenseI64ArrayAttr:$kernel_shape,
+                       DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$pads);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $indices (`shape` $output_shape^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+}
+
 #endif // KILN_MODEL_SIGNAL_OPS_TD

@@ -1,4 +1,4 @@
-//===- OnnxSignalOps.cpp - DFT, STFT, MelWeightMatrix, GridSample, Det ----===//
+//===- OnnxSignalOps.cpp - Signal ops, GridSample, Det, MaxUnpool --------===//
 //
 // Each op imports to its one model op (ModelSignalOps.td). Version history
 // (ONNX operator changelog): DFT-17 takes `axis` as an attribute; DFT-20
@@ -6,7 +6,8 @@
 // DFT row stops at 19. STFT-17 and MelWeightMatrix-17 are unchanged through
 // 21. GridSample-16 is 4-D only with modes bilinear/nearest/bicubic;
 // GridSample-20 generalizes to N-D and renames the modes linear/nearest/
-// cubic (cubic stays 2-D). Det-11 is unchanged through 21.
+// cubic (cubic stays 2-D). Det-11 is unchanged through 21; MaxUnpool-11
+// only rewrote MaxUnpool-9's text.
 //
 //===----------------------------------------------------------------------===//
 #include "lib/frontend/onnx/OnnxImporterImpl.h"
@@ -177,10 +178,42 @@ LogicalResult importDet(NodeImporter &n) {
   return n.setOutput(0, n.create<model::DetOp>({*input}));
 }
 
+/// MaxUnpool-9 and -11 share one schema (11 only rewrote the text).
+LogicalResult importMaxUnpool(NodeImporter &n) {
+  if (failed(n.checkInputCount(2, 3)))
+    return failure();
+  FailureOr<RankedTensorType> type = n.inputType(0);
+  FailureOr<OptionalInts> kernel = n.intsAttr("kernel_shape");
+  FailureOr<OptionalInts> strides = n.intsAttr("strides");
+  FailureOr<OptionalInts> pads = n.intsAttr("pads");
+  if (failed(type) || failed(kernel) || failed(strides) || failed(pads))
+    return failure();
+  if (!*kernel)
+    return n.emitError() << "needs the kernel_shape attribute";
+  int64_t spatial = (*kernel)->size();
+  if (type->getRank() != spatial + 2)
+    return n.emitError() << "kernel_shape has " << spatial
+                         << " entries for an input of rank "
+                         << type->getRank();
+  SmallVector<int64_t> strideValues =
+      *strides ? **strides : SmallVector<int64_t>(spatial, 1);
+  SmallVector<int64_t> padValues =
+      *pads ? **pads : SmallVector<int64_t>(2 * spatial, 0);
+  FailureOr<SmallVector<Value>> operands = n.leadingInputs(2);
+  if (failed(operands))
+    return failure();
+  SmallVector<NamedAttribute> attrs = {
+      n.named("kernel_shape", n.i64Array(**kernel)),
+      n.named("strides", n.i64Array(strideValues)),
+      n.named("pads", n.i64Array(padValues))};
+  return n.setOutput(0, n.create<model::MaxUnpoolOp>(*operands, attrs));
+}
+
 const OpSupport kSignalOps[] = {
     {"DFT", 17, 19, importDFT},
     {"Det", 11, kMaxKnownOpset, importDet},
     {"GridSample", 16, kMaxKnownOpset, importGridSample},
+    {"MaxUnpool", 9, kMaxKnownOpset, importMaxUnpool},
     {"MelWeightMatrix", 17, kMaxKnownOpset, importMelWeightMatrix},
     {"STFT", 17, kMaxKnownOpset, importSTFT},
 };

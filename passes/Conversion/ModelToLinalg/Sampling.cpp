@@ -1,4 +1,4 @@
-//===- Sampling.cpp - model.grid_sample to linalg -------------------------===//
+//===- Sampling.cpp - model.grid_sample and model.max_unpool to linalg ----===//
 //
 // One linalg.generic over the output [N, C, O1..Or]: each element reads its
 // grid position (entry r - 1 - s for spatial dim s), maps it to an input
@@ -8,7 +8,7 @@
 // after its padding mode is applied (zeros masks the value instead), and
 // the float is clamped before it becomes an integer, so NaN or huge grid
 // values read inside the input. The arithmetic is in f64 for f64 data and
-// f32 otherwise, like the reference's.
+// f32 otherwise, like the reference's. max_unpool scatters in an scf loop.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Conversion/ModelToLinalg/Window.h"
@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -252,9 +253,127 @@ struct GridSamplePattern : OpConversionPattern<GridSampleOp> {
   }
 };
 
+/// The row-major coordinates of the linear position `linear` in a tensor
+/// of `sizes` (every size >= 1 when there is a position at all).
+SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value linear,
+                               ArrayRef<Value> sizes) {
+  SmallVector<Value> coords(sizes.size());
+  for (int64_t d = sizes.size() - 1; d >= 0; --d) {
+    coords[d] = arith::RemUIOp::create(b, loc, linear, sizes[d]);
+    linear = arith::DivUIOp::create(b, loc, linear, sizes[d]);
+  }
+  return coords;
+}
+
+/// model.max_unpool: zeros of the output shape, then a loop over the input
+/// elements that inserts each at the coordinates of its index in the
+/// unpooled shape (which the output shape contains, by the check).
+struct MaxUnpoolPattern : OpConversionPattern<MaxUnpoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MaxUnpoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    IndexMath m{b, loc};
+    Value input = adaptor.getInput(), indices = adaptor.getIndices();
+    auto type = cast<RankedTensorType>(input.getType());
+    int64_t rank = type.getRank(), spatial = rank - 2;
+    RankedTensorType resultType = op.getType();
+    ArrayRef<int64_t> kernel = op.getKernelShape(), strides = op.getStrides(),
+                      pads = op.getPads();
+    SmallVector<OpFoldResult> unpooled = {
+        tensor::getMixedSize(b, loc, input, 0),
+        tensor::getMixedSize(b, loc, input, 1)};
+    for (int64_t i = 0; i < spatial; ++i)
+      unpooled.push_back(m.add(
+          m.mul(m.add(tensor::getMixedSize(b, loc, input, i + 2), -1),
+                strides[i]),
+          kernel[i] - pads[i] - pads[i + spatial]));
+    SmallVector<OpFoldResult> output(unpooled);
+    RuntimeChecks checks;
+    using P = arith::CmpIPredicate;
+    auto cmp = [&](P p, OpFoldResult x, OpFoldResult y) {
+      return arith::CmpIOp::create(b, loc, p, m.value(x), m.value(y))
+          .getResult();
+    };
+    if (Value shape = adaptor.getOutputShape()) {
+      SmallVector<ShapeOperandEntry> entries =
+          readShapeOperand(b, loc, op.getOutputShape(), shape);
+      for (int64_t i = 0; i < rank; ++i) {
+        output[i] = entries[i].constant ? OpFoldResult(b.getIndexAttr(
+                                              *entries[i].constant))
+                                        : OpFoldResult(entries[i].value);
+        if (getConstantIntValue(output[i]) && getConstantIntValue(unpooled[i]))
+          continue; // the verifier compared them
+        checks.require(b, loc,
+                       cmp(i < 2 ? P::eq : P::sge, output[i], unpooled[i]));
+      }
+    }
+    // Every index inside the unpooled tensor.
+    OpFoldResult total = m.c(1);
+    for (OpFoldResult size : unpooled)
+      total = m.mul(total, size);
+    Value totalI64 = arith::IndexCastOp::create(b, loc, b.getI64Type(),
+                                                m.value(total));
+    checks.require(
+        b, loc, allOf(b, loc, indices, [&](OpBuilder &nb, Location nl, Value i) {
+          Value zero = arith::ConstantIntOp::create(nb, nl, nb.getI64Type(), 0);
+          return andOf(nb, nl,
+                       arith::CmpIOp::create(nb, nl, P::sge, i, zero),
+                       arith::CmpIOp::create(nb, nl, P::slt, i, totalI64));
+        }));
+    Value ok = checks.emit(b, loc, op,
+                           "an index is outside the unpooled tensor, or "
+                           "output_shape does not hold it");
+    Value result = buildIfValid(
+        b, loc, ok, resultType, [&](OpBuilder &nb, Location nl) {
+          IndexMath bm{nb, nl};
+          Value init = zerosOfType(
+              nb, nl,
+              RankedTensorType::get(
+                  llvm::map_to_vector(output,
+                                      [](OpFoldResult s) {
+                                        std::optional<int64_t> c =
+                                            getConstantIntValue(s);
+                                        return c ? *c : ShapedType::kDynamic;
+                                      }),
+                  type.getElementType()),
+              output);
+          SmallVector<Value> inSizes, unpooledSizes;
+          OpFoldResult count = bm.c(1);
+          for (int64_t i = 0; i < rank; ++i) {
+            inSizes.push_back(dimValue(nb, nl, input, i));
+            unpooledSizes.push_back(bm.value(unpooled[i]));
+            count = bm.mul(count, tensor::getMixedSize(nb, nl, input, i));
+          }
+          Value c0 = arith::ConstantIndexOp::create(nb, nl, 0);
+          Value c1 = arith::ConstantIndexOp::create(nb, nl, 1);
+          auto loop = scf::ForOp::create(
+              nb, nl, c0, bm.value(count), c1, ValueRange{init},
+              [&](OpBuilder &lb, Location l, Value e, ValueRange out) {
+                SmallVector<Value> at = delinearize(lb, l, e, inSizes);
+                Value v = tensor::ExtractOp::create(lb, l, input, at);
+                Value index = arith::IndexCastOp::create(
+                    lb, l, lb.getIndexType(),
+                    tensor::ExtractOp::create(lb, l, indices, at));
+                SmallVector<Value> to =
+                    delinearize(lb, l, index, unpooledSizes);
+                scf::YieldOp::create(
+                    lb, l,
+                    tensor::InsertOp::create(lb, l, v, out[0], to)
+                        .getResult());
+              });
+          return loop.getResult(0);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 } // namespace
 
 void kiln::model_to_linalg::populateSamplingPatterns(
     RewritePatternSet &patterns, const DimFacts *) {
-  patterns.add<GridSamplePattern>(patterns.getContext());
+  patterns.add<GridSamplePattern, MaxUnpoolPattern>(patterns.getContext());
 }

@@ -228,3 +228,40 @@ func.func @det_rank(%x: tensor<3xf32>) {
   %0 = model.det %x : (tensor<3xf32>) -> tensor<f32>
   return
 }
+
+// -----
+
+func.func @unpool_indices(%x: tensor<1x1x2x2xf32>, %i: tensor<1x1x2x2xi32>) {
+  // expected-error @+2 {{the indices must be an i64 tensor of the input's shape, got 'tensor<1x1x2x2xi32>'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = model.max_unpool %x, %i {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>} : (tensor<1x1x2x2xf32>, tensor<1x1x2x2xi32>) -> tensor<1x1x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @unpool_attrs(%x: tensor<1x1x2x2xf32>, %i: tensor<1x1x2x2xi64>) {
+  // expected-error @+2 {{expected 2 kernel sizes and strides and 4 pads for 2 spatial dims}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = model.max_unpool %x, %i {kernel_shape = array<i64: 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>} : (tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>) -> tensor<1x1x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @unpool_small_shape(%x: tensor<1x1x2x2xf32>, %i: tensor<1x1x2x2xi64>) {
+  %s = model.constant dense<[1, 1, 3, 4]> : tensor<4xi64>
+  // expected-error @+2 {{output_shape [1, 1, 3, 4] does not hold the unpooled shape [1, 1, 4, 4]}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = model.max_unpool %x, %i shape %s {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>} : (tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>, tensor<4xi64>) -> tensor<1x1x3x4xf32>
+  return
+}
+
+// -----
+
+func.func @unpool_negative(%x: tensor<1x1x1x1xf32>, %i: tensor<1x1x1x1xi64>) {
+  // expected-error @+2 {{spatial dim 0 has no valid unpooled size for input 'tensor<1x1x1x1xf32>'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = model.max_unpool %x, %i {kernel_shape = array<i64: 1, 1>, strides = array<i64: 1, 1>, pads = array<i64: 1, 0, 1, 0>} : (tensor<1x1x1x1xf32>, tensor<1x1x1x1xi64>) -> tensor<1x1x1x1xf32>
+  return
+}

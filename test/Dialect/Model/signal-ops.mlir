@@ -63,3 +63,20 @@ func.func @det(%x: tensor<3x?x?xf32>, %y: tensor<2x2xf64>) -> (tensor<3xf32>, te
   %1 = model.det %y : (tensor<2x2xf64>) -> tensor<f64>
   return %0, %1 : tensor<3xf32>, tensor<f64>
 }
+
+// -----
+
+// CHECK-LABEL: func @max_unpool
+func.func @max_unpool(%x: tensor<?x2x3x3xf32>, %i: tensor<?x2x3x3xi64>, %s: tensor<4xi64>) -> (tensor<?x2x6x6xf32>, tensor<?x?x?x?xf32>, tensor<1x2x7x8xf32>) {
+  /// (3 - 1) * 2 + 2 = 6 per spatial dim; the batch stays symbolic.
+  // CHECK: model.max_unpool %{{.*}}, %{{.*}} {kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<?x2x3x3xf32>, tensor<?x2x3x3xi64>) -> tensor<?x2x6x6xf32>
+  %0 = model.max_unpool %x, %i {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>} : (tensor<?x2x3x3xf32>, tensor<?x2x3x3xi64>) -> tensor<?x2x6x6xf32>
+  /// A run-time output_shape: every dim is symbolic.
+  // CHECK: model.max_unpool %{{.*}}, %{{.*}} shape %{{.*}} {{.*}} -> tensor<?x?x?x?xf32>
+  %1 = model.max_unpool %x, %i shape %s {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>} : (tensor<?x2x3x3xf32>, tensor<?x2x3x3xi64>, tensor<4xi64>) -> tensor<?x?x?x?xf32>
+  /// A constant one is the result's shape.
+  %c = model.constant dense<[1, 2, 7, 8]> : tensor<4xi64>
+  // CHECK: model.max_unpool %{{.*}}, %{{.*}} shape %{{.*}} {{.*}} -> tensor<1x2x7x8xf32>
+  %2 = model.max_unpool %x, %i shape %c {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>} : (tensor<?x2x3x3xf32>, tensor<?x2x3x3xi64>, tensor<4xi64>) -> tensor<1x2x7x8xf32>
+  return %0, %1, %2 : tensor<?x2x6x6xf32>, tensor<?x?x?x?xf32>, tensor<1x2x7x8xf32>
+}
