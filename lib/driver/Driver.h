@@ -63,6 +63,9 @@ struct CompileOptions {
   TargetOptions target;
   /// Which fusion passes run (kiln-compile --fuse).
   bool fuseAttention = true;
+  /// kiln-compile --report: a .json or .html file listing the fused
+  /// instances and near misses, written only when the compile succeeds.
+  std::string reportPath;
   /// Applies the user's pass-manager flags (timing, IR printing, ...) to
   /// every pass manager the driver runs.
   std::function<mlir::LogicalResult(mlir::PassManager &)> configurePassManager;

@@ -27,10 +27,16 @@ void kiln::buildModelToLinalgPipeline(
   // which fusion and the run-time check elimination rely on.
   pm.addNestedPass<func::FuncOp>(model::createResolveDynamicReshapes());
   if (options.fuseAttention) {
-    pm.addNestedPass<func::FuncOp>(createFuseAttention());
-    // Folds the transpose of K into the exporter's own transposes.
-    pm.addPass(createCanonicalizerPass());
+    FuseAttentionOptions attention;
+    attention.report = options.fusionReport;
+    pm.addNestedPass<func::FuncOp>(createFuseAttention(attention));
   }
+  // The report reads the fused ops before anything lowers them.
+  if (options.fusionReport)
+    pm.addNestedPass<func::FuncOp>(createFusionReport());
+  // Folds the transpose of K into the exporter's own transposes.
+  if (options.fuseAttention)
+    pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createConvertModelToLinalg());
   pm.addNestedPass<func::FuncOp>(createConvertFusedToLinalg());
   pm.addPass(createCanonicalizerPass());

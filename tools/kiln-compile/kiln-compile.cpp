@@ -52,6 +52,14 @@ cl::opt<std::string> fuseList(
              "of attention (moe and ssd arrive with their fused ops)"),
     cl::value_desc("all|none|attention"), cl::init("all"), cl::cat(category));
 
+cl::opt<std::string> reportPath(
+    "report",
+    cl::desc("Write what fusion did: every fused instance (kind, attributes, "
+             "the ONNX nodes it replaced) and every near miss with the reason "
+             "it was rejected; FILE.json (docs/fusion-report.md) or FILE.html "
+             "(the graph with fused regions outlined)"),
+    cl::value_desc("FILE.json|FILE.html"), cl::cat(category));
+
 using kiln::driver::Emit;
 cl::opt<Emit> emit(
     "emit", cl::desc("What to write"), cl::init(Emit::Package),
@@ -141,6 +149,7 @@ LogicalResult run(MLIRContext &context) {
     return failure();
   options.inputPath = inputPath;
   options.outputPath = outputPath;
+  options.reportPath = reportPath;
   options.targetName = targetName;
   options.emit = emit;
   options.target.optLevel = optLevel;
