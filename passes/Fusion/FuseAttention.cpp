@@ -304,7 +304,14 @@ struct FuseAttentionPattern : OpRewritePattern<MatMulOp> {
       if ((band.hi && *band.hi < *offset) || (band.lo && *band.lo > *offset))
         return rewriter.notifyMatchFailure(
             op, "the mask hides the diagonal: a triangle or band with the "
-                "wrong offset or direction, neither causal nor a causal band");
+                "wrong offset, neither causal nor a causal band");
+      // Every key after the query visible is an anti-causal triangle: the
+      // fused op could say it (window_left alone), but no model means it,
+      // so it is far likelier a bug worth seeing than a form to fuse.
+      if (!band.hi)
+        return rewriter.notifyMatchFailure(
+            op, "the mask hides the keys before each query, not after (a "
+                "triangle in the wrong direction)");
       causal = band.hi && *band.hi == *offset;
       if (band.hi && !causal)
         windowRight = *band.hi - *offset;
