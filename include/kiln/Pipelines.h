@@ -35,6 +35,12 @@ struct ModelToLinalgPipelineOptions
       *this, "fuse-elementwise",
       llvm::cl::desc("Fuse producer/consumer elementwise linalg ops"),
       llvm::cl::init(true)};
+  Option<bool> fusionReport{
+      *this, "fusion-report",
+      llvm::cl::desc("Record fused instances and near misses on the "
+                     "functions (kiln.fusion.fused / kiln.fusion.near_misses) "
+                     "for kiln-compile --report"),
+      llvm::cl::init(false)};
 };
 
 /// Options of the CPU pipelines (`kiln-opt --kiln-cpu-pipeline="..."`).

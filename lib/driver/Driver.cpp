@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "lib/driver/Driver.h"
+#include "lib/driver/FusionReport.h"
 #include "lib/driver/PackageContents.h"
 
 #include "kiln/Pipelines.h"
@@ -106,6 +107,10 @@ public:
   LogicalResult run();
 
 private:
+  LogicalResult runStages();
+  /// The report's contents, read after the target-neutral pipeline.
+  std::string reportText;
+  GraphSnapshot graph;
   /// Runs the passes `build` adds, with the user's pass-manager flags.
   LogicalResult runPipeline(llvm::function_ref<void(OpPassManager &)> build);
   LogicalResult writePackage(const nlohmann::json &functions,
@@ -126,8 +131,26 @@ Compilation::runPipeline(llvm::function_ref<void(OpPassManager &)> build) {
   return pm.run(module);
 }
 
+bool isHtmlReport(StringRef path) {
+  return path.ends_with(".html") || path.ends_with(".htm");
+}
+
 LogicalResult Compilation::run() {
+  if (failed(runStages()))
+    return failure();
+  if (options.reportPath.empty())
+    return success();
+  // Written last, so that a failed compile leaves no report behind.
+  return writeOutput(
+      *module.getContext(), options.reportPath,
+      [&](llvm::raw_ostream &os) { os << reportText; }, false);
+}
+
+LogicalResult Compilation::runStages() {
   MLIRContext &context = *module.getContext();
+  const bool report = !options.reportPath.empty();
+  if (report && isHtmlReport(options.reportPath))
+    graph = snapshotGraph(module);
   const bool package = options.emit == Emit::Package;
   // Read while the module is model level: names, symbolic dims, weights.
   FailureOr<nlohmann::json> functions = nlohmann::json::array();
@@ -148,12 +171,25 @@ LogicalResult Compilation::run() {
         neutral.fuseAttention = options.fuseAttention;
         neutral.flashAttention = options.flashAttention;
         neutral.fuseMoE = options.fuseMoE;
+        neutral.fusionReport = report;
         kiln::buildModelToLinalgPipeline(pm, neutral);
       })))
     return failure();
   // Fusion may have made weights (fused.moe's stacked expert weights).
   if (package && failed(addNewWeights(module, *weights)))
     return failure();
+  if (report) {
+    std::vector<std::string> fusions;
+    if (options.fuseAttention)
+      fusions.push_back("attention");
+    if (options.fuseMoE)
+      fusions.push_back("moe");
+    nlohmann::json contents =
+        collectFusionReport(module, options.inputPath, fusions);
+    reportText = isHtmlReport(options.reportPath)
+                     ? renderFusionReportHtml(contents, graph)
+                     : contents.dump(2) + "\n";
+  }
   if (options.emit == Emit::Linalg)
     return writeOutput(
         context, options.outputPath,
@@ -206,6 +242,16 @@ LogicalResult kiln::driver::compile(MLIRContext &context,
   auto module = loadModel(context, options.inputPath);
   if (failed(module))
     return failure();
+  if (!options.reportPath.empty()) {
+    StringRef report = options.reportPath;
+    if (!report.ends_with(".json") && !isHtmlReport(report))
+      return emitError(UnknownLoc::get(&context), "--report: '")
+             << report << "' names neither a .json nor an .html file";
+    if (options.emit == Emit::MLIR)
+      return emitError(UnknownLoc::get(&context),
+                       "--report needs the fusion passes, which "
+                       "--emit=mlir stops before");
+  }
   if (options.emit == Emit::MLIR)
     return writeOutput(
         context, options.outputPath,

@@ -67,6 +67,9 @@ struct CompileOptions {
   /// decomposition (kiln-compile --attention-lowering).
   bool flashAttention = true;
   bool fuseMoE = true;
+  /// kiln-compile --report: a .json or .html file listing the fused
+  /// instances and near misses, written only when the compile succeeds.
+  std::string reportPath;
   /// Applies the user's pass-manager flags (timing, IR printing, ...) to
   /// every pass manager the driver runs.
   std::function<mlir::LogicalResult(mlir::PassManager &)> configurePassManager;

@@ -19,6 +19,7 @@
 // not the chosen scores, a softmax over another axis, intermediate values
 // used outside the block) stays unfused; a real candidate says why.
 #include "passes/Fusion/Passes.h"
+#include "passes/Fusion/FusionReport.h"
 #include "passes/Fusion/MoEMatchers.h"
 
 #include "dialects/Model/Analysis/DimEquivalence.h"
@@ -505,14 +506,13 @@ struct FuseMoEPattern : RewritePattern {
 };
 
 struct FuseMoEPass : kiln::impl::FuseMoEBase<FuseMoEPass> {
+  using FuseMoEBase::FuseMoEBase;
   void runOnOperation() override {
     DimEquivalence facts(getOperation());
     RewritePatternSet patterns(&getContext());
     kiln::populateFuseMoEPatterns(patterns, &facts);
-    GreedyRewriteConfig config;
-    config.enableFolding(false);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
-                                     config)))
+    if (failed(kiln::applyFusionPatterns(getOperation(), std::move(patterns),
+                                         "moe", report)))
       signalPassFailure();
   }
 };

@@ -6,6 +6,11 @@ include "mlir/Pass/PassBase.td"
 
 def FuseAttention : Pass<"kiln-fuse-attention"> {
   let summary = "Rewrite softmax(Q K^T * scale [+ mask]) V into fused.attention";
+  let options = [
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Record why candidates stayed unfused on the function "
+           "(kiln.fusion.near_misses), for kiln-compile --report">
+  ];
   let description = [{
     Matches the decomposed attention that exporters write on the `model`
     dialect: `matmul(softmax(scores, last axis), V)` with `scores` one of
@@ -25,6 +30,11 @@ def FuseAttention : Pass<"kiln-fuse-attention"> {
 
 def FuseMoE : Pass<"kiln-fuse-moe"> {
   let summary = "Rewrite exported mixture-of-experts blocks into fused.moe";
+  let options = [
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Record why candidates stayed unfused on the function "
+           "(kiln.fusion.near_misses), for kiln-compile --report">
+  ];
   let description = [{
     Matches the MoE blocks torch.onnx.export writes when a Python loop over
     the experts is unrolled: the router's top-k over softmax or sigmoid
@@ -42,6 +52,19 @@ def FuseMoE : Pass<"kiln-fuse-moe"> {
   }];
   let dependentDialects = ["kiln::fused::FusedDialect",
                            "mlir::tensor::TensorDialect"];
+}
+
+def FusionReport : Pass<"kiln-fusion-report"> {
+  let summary = "Record every fused op on its function for kiln-compile --report";
+  let description = [{
+    Runs right after the fusion passes. Sets the function attribute
+    `kiln.fusion.fused` to one dictionary per op of the `fused` dialect:
+    `kind` (the op name without "fused."), `attributes` (all of the op's
+    attributes, defaults filled in, so a new fused op reports itself without
+    a change here) and `loc` (the FusedLoc of the ops it replaced, whose
+    NameLocs are the ONNX node names). kiln-compile reads and removes it,
+    with the fusion passes' `kiln.fusion.near_misses`.
+  }];
 }
 
 #endif // KILN_FUSION_PASSES_TD

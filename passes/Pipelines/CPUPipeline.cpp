@@ -27,12 +27,21 @@ void kiln::buildModelToLinalgPipeline(
   // which fusion and the run-time check elimination rely on.
   pm.addNestedPass<func::FuncOp>(model::createResolveDynamicReshapes());
   if (options.fuseAttention) {
-    pm.addNestedPass<func::FuncOp>(createFuseAttention());
-    // Folds the transpose of K into the exporter's own transposes.
-    pm.addPass(createCanonicalizerPass());
+    FuseAttentionOptions attention;
+    attention.report = options.fusionReport;
+    pm.addNestedPass<func::FuncOp>(createFuseAttention(attention));
   }
-  if (options.fuseMoE)
-    pm.addNestedPass<func::FuncOp>(createFuseMoE());
+  if (options.fuseMoE) {
+    FuseMoEOptions moe;
+    moe.report = options.fusionReport;
+    pm.addNestedPass<func::FuncOp>(createFuseMoE(moe));
+  }
+  // The report reads the fused ops before anything lowers them.
+  if (options.fusionReport)
+    pm.addNestedPass<func::FuncOp>(createFusionReport());
+  // Folds the transpose of K into the exporter's own transposes.
+  if (options.fuseAttention)
+    pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createConvertModelToLinalg());
   if (!options.flashAttention)
     pm.addNestedPass<func::FuncOp>(createConvertFusedToLinalg());

@@ -8,7 +8,7 @@
 // CHECK-DAG: %[[QB:.*]] = tensor.dim %[[Q]], %c0
 // CHECK-DAG: %[[KB:.*]] = tensor.dim %[[K]], %c0
 // CHECK: arith.cmpi eq, %[[QB]], %[[KB]]
-// CHECK: cf.assert %{{.*}}, "{{.*}}(fused.attention): attention operand sizes disagree"
+// CHECK: cf.assert %{{.*}}, "{{.*}}(fused.attention): the sizes of query, key, value, mask and destination contradict each other"
 // CHECK: scf.if
 // CHECK: linalg.softmax
 // CHECK: } else {

@@ -65,6 +65,14 @@ cl::opt<AttentionLowering> attentionLowering(
                           "the materializing linalg decomposition")),
     cl::cat(category));
 
+cl::opt<std::string> reportPath(
+    "report",
+    cl::desc("Write what fusion did: every fused instance (kind, attributes, "
+             "the ONNX nodes it replaced) and every near miss with the reason "
+             "it was rejected; FILE.json (docs/fusion-report.md) or FILE.html "
+             "(the graph with fused regions outlined)"),
+    cl::value_desc("FILE.json|FILE.html"), cl::cat(category));
+
 using kiln::driver::Emit;
 cl::opt<Emit> emit(
     "emit", cl::desc("What to write"), cl::init(Emit::Package),
@@ -159,6 +167,7 @@ LogicalResult run(MLIRContext &context) {
   options.flashAttention = attentionLowering == AttentionLowering::Flash;
   options.inputPath = inputPath;
   options.outputPath = outputPath;
+  options.reportPath = reportPath;
   options.targetName = targetName;
   options.emit = emit;
   options.target.optLevel = optLevel;

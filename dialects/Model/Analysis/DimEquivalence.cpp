@@ -4,6 +4,7 @@
 #include "dialects/Model/IR/ModelOps.h"
 
 #include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/IR/Matchers.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -23,6 +24,28 @@ int64_t rankOf(Value v) {
 }
 
 } // namespace
+
+SmallVector<ShapeEntry> kiln::model::expandShapeEntries(Value shape) {
+  if (auto where = shape.getDefiningOp<WhereOp>()) {
+    auto eq = where.getCondition().getDefiningOp<EqualOp>();
+    DenseElementsAttr minusOne, one;
+    if (eq && eq.getLhs() == where.getRhs() &&
+        matchPattern(eq.getRhs(), m_Constant(&minusOne)) &&
+        matchPattern(where.getLhs(), m_Constant(&one)) &&
+        minusOne.isSplat() && one.isSplat() &&
+        isa<IntegerType>(minusOne.getElementType()) &&
+        isa<IntegerType>(one.getElementType()) &&
+        minusOne.getSplatValue<APInt>().getSExtValue() == -1 &&
+        one.getSplatValue<APInt>().getSExtValue() == 1) {
+      SmallVector<ShapeEntry> entries = knownShapeEntries(where.getRhs());
+      for (ShapeEntry &entry : entries)
+        if (entry.constant && *entry.constant == -1)
+          entry.constant = 1;
+      return entries;
+    }
+  }
+  return knownShapeEntries(shape);
+}
 
 DimEquivalence::DimEquivalence(Operation *root) {
   root->walk([&](FunctionOpInterface func) {
@@ -115,7 +138,47 @@ void DimEquivalence::uniteKept(Value result, Value input,
   }
 }
 
+/// The dim that a 0-D `limit` reads: gather(model.shape(x), i), possibly
+/// cast (to a float for a float range).
+static std::optional<std::pair<Value, int64_t>> scalarDim(Value limit) {
+  if (auto cast = limit.getDefiningOp<CastOp>())
+    limit = cast.getInput();
+  auto gather = limit.getDefiningOp<GatherOp>();
+  if (!gather || rankOf(limit) != 0)
+    return std::nullopt;
+  auto shape = gather.getData().getDefiningOp<ShapeOp>();
+  DenseElementsAttr index;
+  if (!shape || !matchPattern(gather.getIndices(), m_Constant(&index)) ||
+      index.getNumElements() != 1 || !isa<IntegerType>(index.getElementType()))
+    return std::nullopt;
+  int64_t rank = rankOf(shape.getInput());
+  int64_t i = (*index.value_begin<APInt>()).getSExtValue();
+  if (i < 0)
+    i += rank;
+  if (i < 0 || i >= rank)
+    return std::nullopt;
+  return std::make_pair(shape.getInput(), i);
+}
+
+/// Whether `v` is the constant scalar `c`.
+static bool isScalar(Value v, double c) {
+  DenseElementsAttr attr;
+  if (!matchPattern(v, m_Constant(&attr)) || attr.getNumElements() != 1)
+    return false;
+  if (isa<IntegerType>(attr.getElementType()))
+    return (*attr.value_begin<APInt>()).getSExtValue() == c;
+  if (isa<FloatType>(attr.getElementType()))
+    return (*attr.value_begin<APFloat>()).convertToDouble() == c;
+  return false;
+}
+
 void DimEquivalence::visit(Operation *op) {
+  // The normalized output of a layer norm has the input's shape.
+  if (auto norm = dyn_cast<LayerNormOp>(op)) {
+    for (int64_t i = 0; i < rankOf(norm.getInput()); ++i)
+      unite(op->getResult(0), i, norm.getInput(), i);
+    return;
+  }
   if (op->getNumResults() != 1)
     return;
   Value result = op->getResult(0);
@@ -191,6 +254,71 @@ void DimEquivalence::visit(Operation *op) {
         for (int64_t i = 0; i < rankOf(s.getInput()); ++i)
           if (!llvm::is_contained(s.getAxes(), i))
             unite(result, out++, s.getInput(), i);
+      })
+      .Case([&](SliceOp s) {
+        // Dims the slice does not name keep their size.
+        SmallVector<int64_t> axes;
+        for (int64_t a : s.getAxes())
+          axes.push_back(a < 0 ? a + rank : a);
+        for (int64_t i = 0; i < rank; ++i)
+          if (!llvm::is_contained(axes, i))
+            unite(result, i, s.getInput(), i);
+      })
+      .Case([&](GatherOp g) {
+        // data[:axis] ++ indices.shape ++ data[axis+1:].
+        int64_t dataRank = rankOf(g.getData()), idxRank = rankOf(g.getIndices());
+        int64_t axis = static_cast<int64_t>(g.getAxis());
+        if (axis < 0)
+          axis += dataRank;
+        if (rank != dataRank - 1 + idxRank)
+          return;
+        for (int64_t i = 0; i < axis; ++i)
+          unite(result, i, g.getData(), i);
+        for (int64_t i = 0; i < idxRank; ++i)
+          unite(result, axis + i, g.getIndices(), i);
+        for (int64_t i = axis + 1; i < dataRank; ++i)
+          unite(result, i - 1 + idxRank, g.getData(), i);
+      })
+      .Case([&](ConstantOfShapeOp c) {
+        // Each result dim is its shape entry.
+        for (auto [i, entry] : llvm::enumerate(expandShapeEntries(c.getShape())))
+          if (entry.dimOf && int64_t(i) < rank)
+            unite(result, i, entry.dimOf, entry.dim);
+      })
+      .Case([&](ExpandOp e) {
+        // Result dim i = broadcast(input dim, entry): an entry 1 keeps the
+        // input dim; a dim entry is the result when the input dim is a
+        // static 1 or proven equal to it.
+        SmallVector<ShapeEntry> entries = expandShapeEntries(e.getShape());
+        int64_t inputRank = rankOf(e.getInput());
+        if (static_cast<int64_t>(entries.size()) > rank)
+          return;
+        for (int64_t i = 0; i < rank; ++i) {
+          int64_t k = i - (rank - static_cast<int64_t>(entries.size()));
+          int64_t j = i - (rank - inputRank);
+          auto inputType = cast<RankedTensorType>(e.getInput().getType());
+          if (k < 0) {
+            if (j >= 0)
+              unite(result, i, e.getInput(), j);
+            continue;
+          }
+          const ShapeEntry &entry = entries[k];
+          if (entry.constant && *entry.constant == 1 && j >= 0)
+            unite(result, i, e.getInput(), j);
+          if (!entry.dimOf)
+            continue;
+          if (j < 0 || inputType.getDimSize(j) == 1 ||
+              provenEqual(e.getInput(), j, entry.dimOf, entry.dim))
+            unite(result, i, entry.dimOf, entry.dim);
+        }
+      })
+      .Case([&](RangeOp r) {
+        // range(0, d, 1) has d elements, d a dim read at run time (also
+        // through a cast to float: the count ceil(float(d)) is d exactly
+        // for any d below 2^24).
+        std::optional<std::pair<Value, int64_t>> dim = scalarDim(r.getLimit());
+        if (dim && isScalar(r.getStart(), 0) && isScalar(r.getDelta(), 1))
+          unite(result, 0, dim->first, dim->second);
       })
       .Case([&](ConcatOp c) {
         for (int64_t i = 0; i < rank; ++i) {

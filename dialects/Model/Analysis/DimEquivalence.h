@@ -13,13 +13,22 @@
 #ifndef KILN_DIALECTS_MODEL_ANALYSIS_DIMEQUIVALENCE_H
 #define KILN_DIALECTS_MODEL_ANALYSIS_DIMEQUIVALENCE_H
 
+#include "dialects/Model/IR/ModelOps.h"
+
 #include "mlir/IR/Operation.h"
 #include "mlir/IR/Value.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
 
 #include <vector>
 
 namespace kiln::model {
+
+/// The entries of the shape operand of a model.expand (knownShapeEntries),
+/// also through the `where(equal(s, -1), 1, s)` that torch.onnx.export
+/// writes in front of Expand: an entry -1 of `s` becomes 1 ("keep the input
+/// dim").
+llvm::SmallVector<ShapeEntry> expandShapeEntries(mlir::Value shape);
 
 class DimEquivalence {
 public:

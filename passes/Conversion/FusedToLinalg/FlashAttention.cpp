@@ -423,61 +423,6 @@ LogicalResult TileLowering::run() {
   return success();
 }
 
-/// Checks at run time the sizes the verifier could not compare (dynamic on
-/// at least one side): the lowering slices K, V, the mask and the
-/// destination by the query's batch and lengths, so a contradiction must
-/// stop it before it reads out of bounds. Null when everything is static.
-Value checkSizes(OpBuilder &b, kiln::fused::AttentionOp op) {
-  using kiln::model_to_linalg::dimValue;
-  Location loc = op.getLoc();
-  Value q = op.getQuery(), k = op.getKey(), v = op.getValue(),
-        init = op.getInit();
-  kiln::model_to_linalg::RuntimeChecks checks;
-  for (Value x : {k, v, init})
-    checks.requireEqualDims(b, loc, q, 0, x, 0);
-  checks.requireEqualDims(b, loc, q, 2, init, 2);
-  checks.requireEqualDims(b, loc, q, 3, k, 3);
-  checks.requireEqualDims(b, loc, k, 2, v, 2);
-  checks.requireEqualDims(b, loc, v, 3, init, 3);
-  auto requireSize = [&](Value x, int64_t dim, int64_t size) {
-    if (!cast<RankedTensorType>(x.getType()).isDynamicDim(dim))
-      return;
-    checks.require(b, loc,
-                   arith::CmpIOp::create(
-                       b, loc, arith::CmpIPredicate::eq, dimValue(b, loc, x, dim),
-                       arith::ConstantIndexOp::create(b, loc, size)));
-  };
-  auto heads = static_cast<int64_t>(op.getNumHeads());
-  auto kvHeads = static_cast<int64_t>(op.getNumKvHeads());
-  for (Value x : {q, init})
-    requireSize(x, 1, heads);
-  for (Value x : {k, v})
-    requireSize(x, 1, kvHeads);
-  // A dynamic mask dim must be the score dim it lines up with (a run-time 1
-  // does not broadcast: it fails the check).
-  if (Value mask = op.getMask()) {
-    auto type = cast<RankedTensorType>(mask.getType());
-    for (int64_t d = 0; d < type.getRank(); ++d) {
-      switch (d + 4 - type.getRank()) {
-      case 0:
-        checks.requireEqualDims(b, loc, mask, d, q, 0);
-        break;
-      case 1:
-        requireSize(mask, d, heads);
-        break;
-      case 2:
-        checks.requireEqualDims(b, loc, mask, d, q, 2);
-        break;
-      default:
-        checks.requireEqualDims(b, loc, mask, d, k, 2);
-      }
-    }
-  }
-  return checks.emit(b, loc, op,
-                     "the sizes of query, key, value, mask and destination "
-                     "contradict each other");
-}
-
 /// Tiles `op` and lowers its tiles; returns what replaces its result.
 FailureOr<Value> tileAndLower(RewriterBase &rewriter,
                               kiln::fused::AttentionOp op, int64_t queryTile,
@@ -511,7 +456,7 @@ LogicalResult kiln::lowerAttentionByOnlineSoftmax(RewriterBase &rewriter,
                                                   int64_t keyTile) {
   OpBuilder::InsertionGuard guard(rewriter);
   rewriter.setInsertionPoint(op);
-  Value ok = checkSizes(rewriter, op);
+  Value ok = kiln::checkAttentionSizes(rewriter, op);
   // After a failed check the result is zeros and no tile runs.
   bool lowered = true;
   Value result = model_to_linalg::buildIfValid(
@@ -530,4 +475,62 @@ LogicalResult kiln::lowerAttentionByOnlineSoftmax(RewriterBase &rewriter,
     return failure();
   rewriter.replaceOp(op, result);
   return success();
+}
+
+/// Checks at run time the sizes the verifier could not compare (dynamic on
+/// at least one side): the lowering slices K, V, the mask and the
+/// destination by the query's batch and lengths, so a contradiction must
+/// stop it before it reads out of bounds. Null when everything is static.
+Value kiln::checkAttentionSizes(OpBuilder &b, kiln::fused::AttentionOp op) {
+  using kiln::model_to_linalg::dimValue;
+  Location loc = op.getLoc();
+  Value q = op.getQuery(), k = op.getKey(), v = op.getValue(),
+        init = op.getInit();
+  kiln::model_to_linalg::RuntimeChecks checks;
+  for (Value x : {k, v, init})
+    checks.requireEqualDims(b, loc, q, 0, x, 0);
+  checks.requireEqualDims(b, loc, q, 2, init, 2);
+  checks.requireEqualDims(b, loc, q, 3, k, 3);
+  checks.requireEqualDims(b, loc, k, 2, v, 2);
+  checks.requireEqualDims(b, loc, v, 3, init, 3);
+  auto requireSize = [&](Value x, int64_t dim, int64_t size) {
+    if (!cast<RankedTensorType>(x.getType()).isDynamicDim(dim))
+      return;
+    checks.require(b, loc,
+                   arith::CmpIOp::create(
+                       b, loc, arith::CmpIPredicate::eq, dimValue(b, loc, x, dim),
+                       arith::ConstantIndexOp::create(b, loc, size)));
+  };
+  auto heads = static_cast<int64_t>(op.getNumHeads());
+  auto kvHeads = static_cast<int64_t>(op.getNumKvHeads());
+  for (Value x : {q, init})
+    requireSize(x, 1, heads);
+  for (Value x : {k, v})
+    requireSize(x, 1, kvHeads);
+  // A mask dim that is not a static 1 must be the score dim it lines up
+  // with (a dynamic one that is 1 at run time does not broadcast: it fails
+  // the check).
+  if (Value mask = op.getMask()) {
+    auto type = cast<RankedTensorType>(mask.getType());
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      if (type.getDimSize(d) == 1)
+        continue; // broadcasts
+      switch (d + 4 - type.getRank()) {
+      case 0:
+        checks.requireEqualDims(b, loc, mask, d, q, 0);
+        break;
+      case 1:
+        requireSize(mask, d, heads);
+        break;
+      case 2:
+        checks.requireEqualDims(b, loc, mask, d, q, 2);
+        break;
+      default:
+        checks.requireEqualDims(b, loc, mask, d, k, 2);
+      }
+    }
+  }
+  return checks.emit(b, loc, op,
+                     "the sizes of query, key, value, mask and destination "
+                     "contradict each other");
 }

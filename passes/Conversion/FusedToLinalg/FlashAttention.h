@@ -20,6 +20,12 @@ mlir::LogicalResult lowerAttentionByOnlineSoftmax(mlir::RewriterBase &rewriter,
                                                   int64_t queryTile,
                                                   int64_t keyTile);
 
+/// Checks at run time the sizes of `op` that its verifier could not compare
+/// (dynamic on at least one side): both lowerings read K, V, the mask and
+/// the destination at the query's batch and lengths. The i1 for
+/// buildIfValid; null when everything is static.
+mlir::Value checkAttentionSizes(mlir::OpBuilder &b, fused::AttentionOp op);
+
 } // namespace kiln
 
 #endif // KILN_PASSES_CONVERSION_FUSEDTOLINALG_FLASHATTENTION_H

@@ -66,42 +66,7 @@ struct AttentionToLinalg : OpConversionPattern<kiln::fused::AttentionOp> {
     // ONNX Attention has them, kiln-fuse-attention proves them) are checked
     // here, and after a failed check nothing is read.
     Location loc = op.getLoc();
-    Value q = adaptor.getQuery(), k = adaptor.getKey(), v = adaptor.getValue();
-    Value init = adaptor.getInit();
-    kiln::model_to_linalg::RuntimeChecks checks;
-    auto requireDim = [&](Value t, int64_t dim, int64_t size) {
-      if (cast<RankedTensorType>(t.getType()).isDynamicDim(dim))
-        checks.require(
-            rewriter, loc,
-            arith::CmpIOp::create(
-                rewriter, loc, arith::CmpIPredicate::eq,
-                tensor::DimOp::create(rewriter, loc, t, dim),
-                arith::ConstantIndexOp::create(rewriter, loc, size)));
-    };
-    requireDim(q, 1, op.getNumHeads());
-    requireDim(init, 1, op.getNumHeads());
-    requireDim(k, 1, op.getNumKvHeads());
-    requireDim(v, 1, op.getNumKvHeads());
-    checks.requireEqualDims(rewriter, loc, q, 0, k, 0);
-    checks.requireEqualDims(rewriter, loc, q, 0, v, 0);
-    checks.requireEqualDims(rewriter, loc, q, 0, init, 0);
-    checks.requireEqualDims(rewriter, loc, q, 2, init, 2);
-    checks.requireEqualDims(rewriter, loc, q, 3, k, 3);
-    checks.requireEqualDims(rewriter, loc, k, 2, v, 2);
-    checks.requireEqualDims(rewriter, loc, v, 3, init, 3);
-    if (Value mask = adaptor.getMask()) {
-      // broadcastMap reads a dim that is not statically 1 at the score's
-      // index, so it must be the score's size.
-      auto maskType = cast<RankedTensorType>(mask.getType());
-      std::pair<Value, int64_t> scoreDims[4] = {{q, 0}, {q, 1}, {q, 2}, {k, 2}};
-      for (int64_t j = 0; j < maskType.getRank(); ++j) {
-        auto [t, dim] = scoreDims[j + 4 - maskType.getRank()];
-        if (maskType.getDimSize(j) != 1)
-          checks.requireEqualDims(rewriter, loc, mask, j, t, dim);
-      }
-    }
-    Value ok =
-        checks.emit(rewriter, loc, op, "attention operand sizes disagree");
+    Value ok = kiln::checkAttentionSizes(rewriter, op);
     auto outType = cast<RankedTensorType>(op.getType());
     Value out = kiln::model_to_linalg::buildIfValid(
         rewriter, loc, ok, outType, [&](OpBuilder &b, Location) {
