@@ -497,5 +497,6 @@ include "dialects/Model/IR/ModelReductionOps.td"
 include "dialects/Model/IR/ModelDataMovementOps.td"
 include "dialects/Model/IR/ModelVisionOps.td"
 include "dialects/Model/IR/ModelQuantOps.td"
+include "dialects/Model/IR/ModelRecurrentOps.td"
 
 #endif // KILN_MODEL_OPS_TD

@@ -5,8 +5,8 @@
 // work through, and the operator table. OnnxImporter.cpp walks the graph,
 // OnnxImportState.cpp implements the state and the node view, and the
 // Onnx<Area>Ops.cpp files (compute, shape, activation, reduction,
-// normalization, data movement, vision, quantization) and OnnxEinsum.cpp
-// hold the handlers, each area with its rows of the table.
+// normalization, data movement, vision, quantization, recurrent) and
+// OnnxEinsum.cpp hold the handlers, each area with its rows of the table.
 //
 //===----------------------------------------------------------------------===//
 #ifndef KILN_LIB_FRONTEND_ONNX_ONNXIMPORTERIMPL_H
@@ -311,6 +311,8 @@ mlir::LogicalResult importEinsum(NodeImporter &n);
 llvm::ArrayRef<OpSupport> getDataMovementOpTable();
 /// Handlers of convolution, pooling and LRN (OnnxVisionOps.cpp).
 llvm::ArrayRef<OpSupport> getVisionOpTable();
+/// Handlers of RNN, GRU and LSTM (OnnxRecurrentOps.cpp).
+llvm::ArrayRef<OpSupport> getRecurrentOpTable();
 
 /// The model.reshape target of ONNX's coercion of `type` to 2-D at `axis`
 /// (Flatten, and Softmax before opset 13): [prod(dims[:axis]),

@@ -48,6 +48,8 @@ void populateVisionPatterns(mlir::RewritePatternSet &patterns,
                             const DimFacts *facts);
 void populateQuantizationPatterns(mlir::RewritePatternSet &patterns,
                                   const DimFacts *facts);
+void populateRecurrentPatterns(mlir::RewritePatternSet &patterns,
+                               const DimFacts *facts);
 
 /// A conversion pattern that knows which dims are proven equal.
 template <typename OpTy>
