@@ -311,6 +311,12 @@ mlir::LogicalResult importEinsum(NodeImporter &n);
 llvm::ArrayRef<OpSupport> getDataMovementOpTable();
 /// Handlers of convolution, pooling and LRN (OnnxVisionOps.cpp).
 llvm::ArrayRef<OpSupport> getVisionOpTable();
+/// model.conv of `x`, `w` and the optional `bias` with the node's Conv
+/// attributes (group, strides, dilations, pads, auto_pad, kernel_shape),
+/// checked as Conv checks them (OnnxVisionOps.cpp); for Conv and, on
+/// zero-point-shifted i32 operands, ConvInteger and QLinearConv.
+mlir::FailureOr<mlir::Value> buildConv(NodeImporter &n, mlir::Value x,
+                                       mlir::Value w, mlir::Value bias);
 /// Handlers of RNN, GRU and LSTM (OnnxRecurrentOps.cpp).
 llvm::ArrayRef<OpSupport> getRecurrentOpTable();
 
