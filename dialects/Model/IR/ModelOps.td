@@ -499,5 +499,6 @@ include "dialects/Model/IR/ModelVisionOps.td"
 include "dialects/Model/IR/ModelQuantOps.td"
 include "dialects/Model/IR/ModelSignalOps.td"
 include "dialects/Model/IR/ModelTransformerOps.td"
+include "dialects/Model/IR/ModelRecurrentOps.td"
 
 #endif // KILN_MODEL_OPS_TD

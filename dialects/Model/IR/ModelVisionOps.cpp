@@ -155,20 +155,24 @@ LogicalResult appendWindowOutputs(std::optional<Location> loc,
 }
 
 /// Input and weight of a (transposed) convolution: rank >= 3, one float
-/// element type, static channels and a static weight.
+/// element type (or, with `allowI32`, i32: the exact integer convolution of
+/// ConvInteger and QLinearConv), static channels and a static weight.
 LogicalResult checkConvOperands(std::optional<Location> loc,
                                 RankedTensorType input,
                                 RankedTensorType weight, Value bias,
-                                int64_t group) {
+                                int64_t group, bool allowI32) {
   if (input.getRank() < 3 || weight.getRank() != input.getRank())
     return emitOptionalError(loc,
                              "input and weight must have the same rank >= 3, "
                              "got ",
                              input.getRank(), " and ", weight.getRank());
-  if (!isa<FloatType>(input.getElementType()) ||
-      weight.getElementType() != input.getElementType())
+  Type element = input.getElementType();
+  bool supported = isa<FloatType>(element) ||
+                   (allowI32 && element.isSignlessInteger(32));
+  if (!supported || weight.getElementType() != element)
     return emitOptionalError(loc, "input and weight must share a "
-                                  "floating-point element type");
+                                  "floating-point element type",
+                             allowI32 ? " or i32" : "");
   if (input.isDynamicDim(1) || !weight.hasStaticShape())
     return emitOptionalError(
         loc, "the input channels and the weight shape must be static, got ",
@@ -225,7 +229,8 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *,
   RankedTensorType input = rankedType(adaptor.getInput());
   RankedTensorType weight = rankedType(adaptor.getWeight());
   int64_t group = adaptor.getGroup();
-  if (failed(checkConvOperands(loc, input, weight, adaptor.getBias(), group)))
+  if (failed(checkConvOperands(loc, input, weight, adaptor.getBias(), group,
+                               /*allowI32=*/true)))
     return failure();
   int64_t channels = input.getDimSize(1), filters = weight.getDimSize(0);
   if (weight.getDimSize(1) * group != channels || filters % group != 0)
@@ -262,7 +267,8 @@ LogicalResult ConvTransposeOp::inferReturnTypes(MLIRContext *,
   RankedTensorType input = rankedType(adaptor.getInput());
   RankedTensorType weight = rankedType(adaptor.getWeight());
   int64_t group = adaptor.getGroup();
-  if (failed(checkConvOperands(loc, input, weight, adaptor.getBias(), group)))
+  if (failed(checkConvOperands(loc, input, weight, adaptor.getBias(), group,
+                               /*allowI32=*/false)))
     return failure();
   int64_t channels = input.getDimSize(1);
   if (weight.getDimSize(0) != channels)

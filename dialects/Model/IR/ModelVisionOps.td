@@ -34,6 +34,9 @@ def Model_ConvOp : Model_InferredOp<"conv"> {
     with `input` [N, C, D...], `weight` [F, C / group, K...], the optional
     `bias` [F], `Cg = C / group` and `Fg = F / group`; padding reads zeros.
     C, F and the kernel sizes are static. 16-bit floats accumulate in f32.
+    Besides floats, i32 operands (and bias) give the exact integer
+    convolution that ONNX's ConvInteger and QLinearConv compute on
+    zero-point-shifted operands.
 
     ```mlir
     %y = model.conv %x, %w, %b {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>} : (tensor<?x3x32x32xf32>, tensor<8x3x3x3xf32>, tensor<8xf32>) -> tensor<?x8x16x16xf32>

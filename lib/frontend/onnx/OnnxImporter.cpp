@@ -37,7 +37,8 @@ SmallVector<ArrayRef<OpSupport>> kiln::onnx_frontend::allOpTables() {
           getActivationOpTable(), getReductionOpTable(),
           getNormalizationOpTable(), getDataMovementOpTable(),
           getVisionOpTable(), getQuantizationOpTable(),
-          getSignalOpTable(), getTransformerOpTable()};
+          getSignalOpTable(), getTransformerOpTable(),
+          getRecurrentOpTable()};
 }
 
 namespace {

@@ -5,10 +5,10 @@
 // work through, and the operator table. OnnxImporter.cpp walks the graph,
 // OnnxImportState.cpp implements the state and the node view, and the
 // Onnx<Area>Ops.cpp files (compute, shape, activation, reduction,
-// normalization, data movement, vision, quantization, signal, transformer)
-// and OnnxEinsum.cpp hold the handlers, each area with its rows of the table;
-// OnnxSchemaVersions.cpp knows which schema versions of each op they
-// implement.
+// normalization, data movement, vision, quantization, signal, transformer,
+// recurrent) and OnnxEinsum.cpp hold the handlers, each area with its rows
+// of the table; OnnxSchemaVersions.cpp knows which schema versions of each
+// op they implement.
 //
 //===----------------------------------------------------------------------===//
 #ifndef KILN_LIB_FRONTEND_ONNX_ONNXIMPORTERIMPL_H
@@ -364,6 +364,14 @@ llvm::ArrayRef<OpSupport> getVisionOpTable();
 /// Handlers of DFT, STFT, MelWeightMatrix, GridSample and Det
 /// (OnnxSignalOps.cpp).
 llvm::ArrayRef<OpSupport> getSignalOpTable();
+/// model.conv of `x`, `w` and the optional `bias` with the node's Conv
+/// attributes (group, strides, dilations, pads, auto_pad, kernel_shape),
+/// checked as Conv checks them (OnnxVisionOps.cpp); for Conv and, on
+/// zero-point-shifted i32 operands, ConvInteger and QLinearConv.
+mlir::FailureOr<mlir::Value> buildConv(NodeImporter &n, mlir::Value x,
+                                       mlir::Value w, mlir::Value bias);
+/// Handlers of RNN, GRU and LSTM (OnnxRecurrentOps.cpp).
+llvm::ArrayRef<OpSupport> getRecurrentOpTable();
 
 /// The model.reshape target of ONNX's coercion of `type` to 2-D at `axis`
 /// (Flatten, and Softmax before opset 13): [prod(dims[:axis]),

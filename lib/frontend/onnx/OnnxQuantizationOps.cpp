@@ -4,10 +4,12 @@
 // dequantize is (x - zero_point) * scale, quantize is
 // saturate(round_half_even(x / scale) + zero_point). Each handler spells that
 // formula with elementwise model ops (cast, sub, mul, div, round, max, min)
-// and model.matmul for the integer matmuls, so no quantization-specific op
-// or lowering exists: elementwise fusion merges each formula into one loop.
-// Arithmetic is in f32 (the ONNX reference computes in float32) except the
-// integer matmuls, which accumulate exactly in i32. Unsigned tensors are cast
+// and model.matmul / model.conv for the integer matmuls and convolutions, so
+// no quantization-specific op or lowering exists: elementwise fusion merges
+// each formula into one loop. Arithmetic is in f32 (the ONNX reference
+// computes in float32) except the integer matmuls and convolutions, which
+// accumulate exactly in i32 (QLinearConv rescales in f64, as the reference
+// does). Unsigned tensors are cast
 // to f32/i32 in the model dialect, where the signless-integer pass gives the
 // cast its zero-extending meaning.
 //
@@ -393,6 +395,171 @@ static LogicalResult importQLinearMatMul(NodeImporter &n) {
 }
 
 //===----------------------------------------------------------------------===//
+// Integer convolutions
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// A quantization parameter of a convolution: a scalar (or one element)
+/// applies to the whole tensor; with `perChannel` a 1-D tensor of the
+/// `channels` output channels applies along dim `channelDim` of a rank-`rank`
+/// operand and gets size-1 dims appended.
+FailureOr<Value> convParameter(NodeImporter &n, Formula &f, Value param,
+                               int64_t rank, int64_t channelDim,
+                               int64_t channels, bool perChannel,
+                               StringRef role) {
+  auto type = cast<RankedTensorType>(param.getType());
+  if (type.getRank() == 0 ||
+      (type.getRank() == 1 && type.getDimSize(0) == 1))
+    return param;
+  if (!perChannel || type.getRank() != 1)
+    return n.emitError() << role << " must be a scalar"
+                         << (perChannel ? " or a 1-D tensor of the output "
+                                          "channels"
+                                        : "")
+                         << ", got shape " << formatShape(type.getShape());
+  if (type.getDimSize(0) != channels)
+    return n.emitError() << role << " has "
+                         << formatShape(type.getShape()) << " elements for "
+                         << channels << " output channels";
+  SmallVector<int64_t> trailing;
+  for (int64_t i = 1; i < rank - channelDim; ++i)
+    trailing.push_back(i);
+  Value result = f.unsqueeze(param, trailing);
+  if (!result)
+    return failure();
+  return result;
+}
+
+/// (operand - zero_point) in i32 for an integer convolution: `operand` is
+/// int8/uint8, the zero point of its type, per tensor or (for the weight,
+/// `perChannel`) per output channel (dim 0 of the weight).
+FailureOr<Value> shiftedConvOperand(NodeImporter &n, Formula &f, Value operand,
+                                    Value zeroPoint, bool perChannel,
+                                    StringRef role) {
+  auto i32 = IntegerType::get(n.getContext(), 32);
+  auto type = cast<RankedTensorType>(operand.getType());
+  Type element = type.getElementType();
+  if (!isQuantizedInteger(element) || element.getIntOrFloatBitWidth() != 8)
+    return n.emitError() << "x and w must be int8 or uint8, got " << element;
+  if (type.getRank() < 3 || (perChannel && type.isDynamicDim(0)))
+    return n.emitError() << "x and w must have rank >= 3 and w static "
+                            "output channels, got "
+                         << formatShape(type.getShape());
+  Value wide = f.cast(operand, i32);
+  if (!zeroPoint)
+    return wide;
+  if (getElementTypeOrSelf(zeroPoint) != element)
+    return n.emitError() << role << " has element type "
+                         << getElementTypeOrSelf(zeroPoint)
+                         << " but its operand has " << element;
+  FailureOr<Value> zp =
+      convParameter(n, f, zeroPoint, type.getRank(), 0, type.getDimSize(0),
+                    perChannel, role);
+  if (failed(zp))
+    return failure();
+  Value result = f.sub(wide, f.cast(*zp, i32));
+  if (!result)
+    return failure();
+  return result;
+}
+
+} // namespace
+
+// ConvInteger: Conv of (x - x_zero_point) and (w - w_zero_point), exactly in
+// i32 (padding reads the zero point, i.e. 0 after the shift).
+static LogicalResult importConvInteger(NodeImporter &n) {
+  if (failed(n.checkInputCount(2, 4)))
+    return failure();
+  FailureOr<Value> x = n.input(0), w = n.input(1);
+  FailureOr<Value> xZero = optionalInput(n, 2), wZero = optionalInput(n, 3);
+  if (failed(x) || failed(w) || failed(xZero) || failed(wZero))
+    return failure();
+  Formula f(n);
+  FailureOr<Value> lhs =
+      shiftedConvOperand(n, f, *x, *xZero, /*perChannel=*/false,
+                         "x_zero_point");
+  if (failed(lhs))
+    return failure();
+  FailureOr<Value> rhs =
+      shiftedConvOperand(n, f, *w, *wZero, /*perChannel=*/true,
+                         "w_zero_point");
+  if (failed(rhs))
+    return failure();
+  return n.setOutput(0, buildConv(n, *lhs, *rhs, Value()));
+}
+
+// QLinearConv: the exact i32 convolution of the shifted operands plus the
+// i32 bias B, rescaled by x_scale * w_scale / y_scale (w_scale per tensor or
+// per output channel), rounded half to even, shifted by y_zero_point and
+// saturated to its type. The rescale is in f64 from the scale computed in
+// f32, as the ONNX reference does it (an int32 array times a float32 one).
+static LogicalResult importQLinearConv(NodeImporter &n) {
+  if (failed(n.checkInputCount(8, 9)))
+    return failure();
+  SmallVector<Value, 9> in;
+  for (int64_t i = 0; i < n.numInputs(); ++i) {
+    FailureOr<Value> v = optionalInput(n, i);
+    if (failed(v))
+      return failure();
+    if (!*v && i < 8)
+      return n.emitError() << "input " << i << " is required";
+    in.push_back(*v);
+  }
+  Value x = in[0], xScale = in[1], xZero = in[2], w = in[3], wScale = in[4],
+        wZero = in[5], yScale = in[6], yZero = in[7];
+  Value bias = in.size() > 8 ? in[8] : Value();
+  for (Value scale : {xScale, wScale, yScale})
+    if (!isa<FloatType>(getElementTypeOrSelf(scale)))
+      return n.emitError() << "scales must be floating point, got "
+                           << getElementTypeOrSelf(scale);
+  Type outElement = getElementTypeOrSelf(yZero);
+  if (!isQuantizedInteger(outElement) ||
+      outElement.getIntOrFloatBitWidth() != 8)
+    return n.emitError() << "y_zero_point must be int8 or uint8, got "
+                         << outElement;
+  auto i32 = IntegerType::get(n.getContext(), 32);
+  if (bias && getElementTypeOrSelf(bias) != i32)
+    return n.emitError() << "B must be int32, got "
+                         << getElementTypeOrSelf(bias);
+  Formula f(n);
+  FailureOr<Value> lhs = shiftedConvOperand(n, f, x, xZero,
+                                            /*perChannel=*/false,
+                                            "x_zero_point");
+  if (failed(lhs))
+    return failure();
+  FailureOr<Value> rhs = shiftedConvOperand(n, f, w, wZero,
+                                            /*perChannel=*/true,
+                                            "w_zero_point");
+  if (failed(rhs))
+    return failure();
+  auto wType = cast<RankedTensorType>(w.getType());
+  int64_t rank = wType.getRank(), channels = wType.getDimSize(0);
+  FailureOr<Value> sx = convParameter(n, f, xScale, rank, 1, channels, false,
+                                      "x_scale");
+  FailureOr<Value> sw = convParameter(n, f, wScale, rank, 1, channels, true,
+                                      "w_scale");
+  FailureOr<Value> sy = convParameter(n, f, yScale, rank, 1, channels, false,
+                                      "y_scale");
+  FailureOr<Value> zy = convParameter(n, f, yZero, rank, 1, channels, false,
+                                      "y_zero_point");
+  if (failed(sx) || failed(sw) || failed(sy) || failed(zy))
+    return failure();
+  FailureOr<Value> acc = buildConv(n, *lhs, *rhs, bias);
+  if (failed(acc))
+    return failure();
+  auto f64 = Float64Type::get(n.getContext());
+  Value scale = f.div(f.mul(f.toF32(*sx), f.toF32(*sw)), f.toF32(*sy));
+  Value rescaled = f.mul(f.cast(*acc, f64), f.cast(scale, f64));
+  Value shifted = f.add(f.round(rescaled), f.cast(*zy, f64));
+  Value result =
+      f.saturate(f.toF32(shifted), cast<IntegerType>(outElement));
+  if (f.failed())
+    return failure();
+  return n.setOutput(0, result);
+}
+
+//===----------------------------------------------------------------------===//
 // Window functions
 //===----------------------------------------------------------------------===//
 
@@ -475,11 +642,13 @@ static LogicalResult importBlackmanWindow(NodeImporter &n) {
 
 static const OpSupport kQuantizationOps[] = {
     {"BlackmanWindow", 17, kMaxKnownOpset, importBlackmanWindow},
+    {"ConvInteger", 10, kMaxKnownOpset, importConvInteger},
     {"HammingWindow", 17, kMaxKnownOpset, importHammingWindow},
     {"HannWindow", 17, kMaxKnownOpset, importHannWindow},
     {"DequantizeLinear", 10, kMaxKnownOpset, importDequantizeLinear},
     {"DynamicQuantizeLinear", 11, kMaxKnownOpset, importDynamicQuantizeLinear},
     {"MatMulInteger", 10, kMaxKnownOpset, importMatMulInteger},
+    {"QLinearConv", 10, kMaxKnownOpset, importQLinearConv},
     {"QLinearMatMul", 10, kMaxKnownOpset, importQLinearMatMul},
     {"QuantizeLinear", 10, kMaxKnownOpset, importQuantizeLinear},
 };

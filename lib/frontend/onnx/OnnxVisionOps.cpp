@@ -117,28 +117,43 @@ LogicalResult checkConvInputs(NodeImporter &n, RankedTensorType x,
 }
 
 
+} // namespace
+
 //===----------------------------------------------------------------------===//
 // Convolutions
 //===----------------------------------------------------------------------===//
 
-LogicalResult importConv(NodeImporter &n) {
-  if (failed(n.checkInputCount(2, 3)))
-    return failure();
-  FailureOr<RankedTensorType> x = n.inputType(0), w = n.inputType(1);
-  if (failed(x) || failed(w) || failed(checkConvInputs(n, *x, *w)))
+FailureOr<Value> kiln::onnx_frontend::buildConv(NodeImporter &n, Value x,
+                                                Value w, Value bias) {
+  auto xType = cast<RankedTensorType>(x.getType());
+  auto wType = cast<RankedTensorType>(w.getType());
+  if (failed(checkConvInputs(n, xType, wType)))
     return failure();
   FailureOr<int64_t> group = n.intAttr("group", 1);
   FailureOr<WindowAttrs> window =
-      readWindowAttrs(n, x->getRank() - 2, /*hasDilations=*/true);
+      readWindowAttrs(n, xType.getRank() - 2, /*hasDilations=*/true);
   if (failed(group) || failed(window))
+    return failure();
+  SmallVector<Value> operands = {x, w};
+  if (bias)
+    operands.push_back(bias);
+  SmallVector<NamedAttribute> attrs = windowNamedAttrs(n, *window);
+  if (*group != 1)
+    attrs.push_back(n.named("group", n.i64(*group)));
+  return n.create<model::ConvOp>(operands, attrs);
+}
+
+namespace {
+
+LogicalResult importConv(NodeImporter &n) {
+  if (failed(n.checkInputCount(2, 3)))
     return failure();
   FailureOr<SmallVector<Value>> operands = n.leadingInputs(2);
   if (failed(operands))
     return failure();
-  SmallVector<NamedAttribute> attrs = windowNamedAttrs(n, *window);
-  if (*group != 1)
-    attrs.push_back(n.named("group", n.i64(*group)));
-  return n.setOutput(0, n.create<model::ConvOp>(*operands, attrs));
+  return n.setOutput(0, buildConv(n, (*operands)[0], (*operands)[1],
+                                  operands->size() > 2 ? (*operands)[2]
+                                                       : Value()));
 }
 
 /// ConvTranspose. The output size of each spatial dim is

@@ -208,6 +208,7 @@ void kiln::populateModelToLinalgPatterns(RewritePatternSet &patterns,
   model_to_linalg::populateSignalPatterns(patterns, facts);
   model_to_linalg::populateSamplingPatterns(patterns, facts);
   model_to_linalg::populateTransformerPatterns(patterns, facts);
+  model_to_linalg::populateRecurrentPatterns(patterns, facts);
 }
 
 namespace {

@@ -57,6 +57,8 @@ void populateSamplingPatterns(mlir::RewritePatternSet &patterns,
 /// model.rms_norm and model.rotary_embedding (Transformer.cpp).
 void populateTransformerPatterns(mlir::RewritePatternSet &patterns,
                                  const DimFacts *facts);
+void populateRecurrentPatterns(mlir::RewritePatternSet &patterns,
+                               const DimFacts *facts);
 
 /// A conversion pattern that knows which dims are proven equal.
 template <typename OpTy>

@@ -16,7 +16,8 @@
 // Then the named linalg op that fits (linalg.conv_2d_nchw_fchw and its 1-D,
 // 3-D, grouped and depthwise kin, linalg.pooling_nchw_max / _sum and the
 // 1-D ones), else a linalg.generic with the same indexing maps. Sums of
-// 16-bit floats accumulate in f32. Window.cpp holds the geometry, Pooling.cpp
+// 16-bit floats accumulate in f32; i32 convolutions (ConvInteger) are exact
+// integer sums. Window.cpp holds the geometry, Pooling.cpp
 // the pools and LRN.
 //
 //===----------------------------------------------------------------------===//
@@ -160,10 +161,15 @@ Value buildConvGeneric(OpBuilder &b, Location loc, Value input, Value weight,
           [&](OpBuilder &nb, Location nloc, ValueRange args) {
             Value x = convertScalar(nb, nloc, args[0], acc);
             Value w = convertScalar(nb, nloc, args[1], acc);
-            Value product = arith::MulFOp::create(nb, nloc, x, w);
-            linalg::YieldOp::create(
-                nb, nloc, arith::AddFOp::create(nb, nloc, args.back(), product)
-                              .getResult());
+            Value sum;
+            if (isa<FloatType>(acc)) {
+              Value product = arith::MulFOp::create(nb, nloc, x, w);
+              sum = arith::AddFOp::create(nb, nloc, args.back(), product);
+            } else {
+              Value product = arith::MulIOp::create(nb, nloc, x, w);
+              sum = arith::AddIOp::create(nb, nloc, args.back(), product);
+            }
+            linalg::YieldOp::create(nb, nloc, sum);
           })
           .getResult(0);
   return mergeDims(b, loc, result, 1);

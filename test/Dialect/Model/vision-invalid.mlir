@@ -10,10 +10,20 @@ func.func @conv_rank(%x: tensor<2x3xf32>, %w: tensor<2x3xf32>) {
 
 // -----
 
-func.func @conv_int(%x: tensor<1x3x5xi32>, %w: tensor<2x3x3xi32>) {
+// Integer convolutions are i32 only (ConvInteger shifts and widens first).
+func.func @conv_int(%x: tensor<1x3x5xi8>, %w: tensor<2x3x3xi8>) {
+  // expected-error @+2 {{input and weight must share a floating-point element type or i32}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = model.conv %x, %w {strides = array<i64: 1>, dilations = array<i64: 1>, pads = array<i64: 0, 0>} : (tensor<1x3x5xi8>, tensor<2x3x3xi8>) -> tensor<1x2x3xi8>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_int(%x: tensor<1x3x5xi32>, %w: tensor<3x2x3xi32>) {
   // expected-error @+2 {{input and weight must share a floating-point element type}}
   // expected-error @+1 {{failed to infer returned types}}
-  %0 = model.conv %x, %w {strides = array<i64: 1>, dilations = array<i64: 1>, pads = array<i64: 0, 0>} : (tensor<1x3x5xi32>, tensor<2x3x3xi32>) -> tensor<1x2x3xi32>
+  %0 = model.conv_transpose %x, %w {strides = array<i64: 1>, dilations = array<i64: 1>, pads = array<i64: 0, 0>, output_padding = array<i64: 0>} : (tensor<1x3x5xi32>, tensor<3x2x3xi32>) -> tensor<1x2x7xi32>
   return
 }
 
