@@ -20,6 +20,10 @@ struct ModelToLinalgPipelineOptions
       *this, "fuse-attention",
       llvm::cl::desc("Rewrite decomposed attention into fused.attention"),
       llvm::cl::init(true)};
+  Option<bool> fuseSSD{
+      *this, "fuse-ssd",
+      llvm::cl::desc("Rewrite the Mamba-2 minimal SSD reference into fused.ssd"),
+      llvm::cl::init(true)};
   Option<bool> fuseElementwise{
       *this, "fuse-elementwise",
       llvm::cl::desc("Fuse producer/consumer elementwise linalg ops"),
@@ -31,6 +35,10 @@ struct CPUPipelineOptions : mlir::PassPipelineOptions<CPUPipelineOptions> {
   Option<bool> fuseAttention{
       *this, "fuse-attention",
       llvm::cl::desc("Rewrite decomposed attention into fused.attention"),
+      llvm::cl::init(true)};
+  Option<bool> fuseSSD{
+      *this, "fuse-ssd",
+      llvm::cl::desc("Rewrite the Mamba-2 minimal SSD reference into fused.ssd"),
       llvm::cl::init(true)};
   Option<bool> fuseElementwise{
       *this, "fuse-elementwise",

@@ -143,6 +143,7 @@ LogicalResult Compilation::run() {
   if (failed(runPipeline([&](OpPassManager &pm) {
         kiln::ModelToLinalgPipelineOptions neutral;
         neutral.fuseAttention = options.fuseAttention;
+        neutral.fuseSSD = options.fuseSSD;
         kiln::buildModelToLinalgPipeline(pm, neutral);
       })))
     return failure();

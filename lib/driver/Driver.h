@@ -63,6 +63,7 @@ struct CompileOptions {
   TargetOptions target;
   /// Which fusion passes run (kiln-compile --fuse).
   bool fuseAttention = true;
+  bool fuseSSD = true;
   /// Applies the user's pass-manager flags (timing, IR printing, ...) to
   /// every pass manager the driver runs.
   std::function<mlir::LogicalResult(mlir::PassManager &)> configurePassManager;

@@ -20,6 +20,8 @@ namespace kiln {
 
 /// Adds the linalg decompositions of the `fused` ops.
 void populateFusedToLinalgPatterns(mlir::RewritePatternSet &patterns);
+/// Adds fused.ssd's chunked lowering (SSDToLinalg.cpp), part of the above.
+void populateSSDToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace kiln
 

@@ -31,6 +31,11 @@ void kiln::buildModelToLinalgPipeline(
     // Folds the transpose of K into the exporter's own transposes.
     pm.addPass(createCanonicalizerPass());
   }
+  if (options.fuseSSD) {
+    pm.addNestedPass<func::FuncOp>(createFuseSSD());
+    // Drops the decomposed scan the fused op replaced.
+    pm.addPass(createCanonicalizerPass());
+  }
   pm.addNestedPass<func::FuncOp>(createConvertModelToLinalg());
   pm.addNestedPass<func::FuncOp>(createConvertFusedToLinalg());
   pm.addPass(createCanonicalizerPass());
@@ -93,6 +98,7 @@ void kiln::buildCPUPipeline(OpPassManager &pm,
   ModelToLinalgPipelineOptions neutral;
   neutral.fuseElementwise = options.fuseElementwise;
   neutral.fuseAttention = options.fuseAttention;
+  neutral.fuseSSD = options.fuseSSD;
   buildModelToLinalgPipeline(pm, neutral);
   buildLinalgToCPUPipeline(pm, options);
 }

@@ -49,8 +49,8 @@ cl::opt<std::string> cpuName("cpu", cl::desc("CPU to generate code for: host (de
 cl::opt<std::string> fuseList(
     "fuse",
     cl::desc("Fusions to run: all (default), none, or a comma-separated list "
-             "of attention (moe and ssd arrive with their fused ops)"),
-    cl::value_desc("all|none|attention"), cl::init("all"), cl::cat(category));
+             "of attention, ssd (moe arrives with its fused op)"),
+    cl::value_desc("all|none|attention,ssd"), cl::init("all"), cl::cat(category));
 
 using kiln::driver::Emit;
 cl::opt<Emit> emit(
@@ -117,10 +117,10 @@ LogicalResult parseFuseList(MLIRContext &context,
                             kiln::driver::CompileOptions &options) {
   StringRef list = fuseList;
   if (list == "all" || list == "none") {
-    options.fuseAttention = list == "all";
+    options.fuseAttention = options.fuseSSD = list == "all";
     return success();
   }
-  options.fuseAttention = false;
+  options.fuseAttention = options.fuseSSD = false;
   SmallVector<StringRef> names;
   list.split(names, ',');
   for (StringRef name : names) {
@@ -129,8 +129,12 @@ LogicalResult parseFuseList(MLIRContext &context,
       options.fuseAttention = true;
       continue;
     }
+    if (name == "ssd") {
+      options.fuseSSD = true;
+      continue;
+    }
     return emitError(UnknownLoc::get(&context), "--fuse: unknown fusion '")
-           << name << "' (known: all, none, attention)";
+           << name << "' (known: all, none, attention, ssd)";
   }
   return success();
 }

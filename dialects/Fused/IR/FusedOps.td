@@ -74,4 +74,6 @@ def Fused_AttentionOp : Fused_Op<"attention", [Pure,
   }];
 }
 
+include "dialects/Fused/IR/FusedSSDOps.td"
+
 #endif // KILN_FUSED_OPS_TD

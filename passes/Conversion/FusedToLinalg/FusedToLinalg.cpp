@@ -204,4 +204,5 @@ struct ConvertFusedToLinalgPass
 
 void kiln::populateFusedToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<AttentionToLinalg>(patterns.getContext());
+  populateSSDToLinalgPatterns(patterns);
 }
