@@ -51,6 +51,10 @@ std::optional<int64_t> constantIndex(Value v) {
 }
 
 std::optional<double> splatFloat(Value v) {
+  // Large zero tensors stay constant_of_shape (not inlined as constants).
+  if (auto fill = v.getDefiningOp<ConstantOfShapeOp>())
+    if (auto value = dyn_cast<FloatAttr>(fill.getValue()))
+      return value.getValueAsDouble();
   DenseElementsAttr attr = constantOf(v);
   if (!attr || !attr.isSplat() || !isa<FloatType>(attr.getElementType()))
     return std::nullopt;
