@@ -79,6 +79,17 @@ std::optional<SmallVector<bool>> constantMask(Value v, int64_t &rows,
     SmallVector<bool> values(attr.getValues<bool>());
     return values;
   }
+  // torch.ones(T, T) of a large T stays a constant_of_shape.
+  if (auto fill = v.getDefiningOp<ConstantOfShapeOp>()) {
+    std::optional<bool> value;
+    if (auto b = dyn_cast<BoolAttr>(fill.getValue()))
+      value = b.getValue();
+    else if (auto i = dyn_cast<IntegerAttr>(fill.getValue()))
+      value = !i.getValue().isZero();
+    if (!value)
+      return std::nullopt;
+    return SmallVector<bool>(rows * cols, *value);
+  }
   if (auto notOp = v.getDefiningOp<NotOp>()) {
     auto inner = constantMask(notOp.getInput(), rows, cols);
     if (inner)

@@ -163,6 +163,76 @@ func.func @matmul_form(%arg0: tensor<2x16x4x8xf32>, %arg1: tensor<2x16x4xf32>, %
 
 // -----
 
+/// Larger exports keep torch.zeros_like and torch.ones(T, T) as
+/// constant_of_shape (not inlined): the same zero initial state and mask.
+// CHECK-LABEL: func @filled_constants
+// CHECK: fused.ssd ins({{.*}}) outs({{.*}}) {chunk_size = 4 : i64, groups = 4 : i64}
+// CHECK-NOT: model.einsum
+
+func.func @filled_constants(%arg0: tensor<2x16x4x8xf32>, %arg1: tensor<2x16x4xf32>, %arg2: tensor<2x16x4x6xf32>, %arg3: tensor<2x16x4x6xf32>) -> (tensor<2x16x4x8xf32>, tensor<2x4x8x6xf32>) {
+  %0 = model.reshape %arg0 {shape = array<i64: 2, 4, 4, 4, 8>} : (tensor<2x16x4x8xf32>) -> tensor<2x4x4x4x8xf32>
+  %1 = model.reshape %arg1 {shape = array<i64: 2, 4, 4, 4>} : (tensor<2x16x4xf32>) -> tensor<2x4x4x4xf32>
+  %2 = model.reshape %arg2 {shape = array<i64: 2, 4, 4, 4, 6>} : (tensor<2x16x4x6xf32>) -> tensor<2x4x4x4x6xf32>
+  %3 = model.reshape %arg3 {shape = array<i64: 2, 4, 4, 4, 6>} : (tensor<2x16x4x6xf32>) -> tensor<2x4x4x4x6xf32>
+  %4 = model.transpose %1 {perm = array<i64: 0, 3, 1, 2>} : (tensor<2x4x4x4xf32>) -> tensor<2x4x4x4xf32>
+  %5 = model.constant dense<-1> : tensor<i32>
+  %6 = model.cumsum %4, %5 : (tensor<2x4x4x4xf32>, tensor<i32>) -> tensor<2x4x4x4xf32>
+  %7 = model.unsqueeze %4 {axes = array<i64: 4>} : (tensor<2x4x4x4xf32>) -> tensor<2x4x4x4x1xf32>
+  %8 = model.constant dense<[2, 4, 4, 4, 4]> : tensor<5xi64>
+  %9 = model.expand %7, %8 : (tensor<2x4x4x4x1xf32>, tensor<5xi64>) -> tensor<2x4x4x4x4xf32>
+  %10 = model.constant dense<true> : tensor<4x4xi1>
+  %11 = model.constant dense<-1> : tensor<i64>
+  %12 = model.trilu %10, %11 {upper = false} : (tensor<4x4xi1>, tensor<i64>) -> tensor<4x4xi1>
+  %13 = model.not %12 : tensor<4x4xi1>
+  %14 = model.constant dense<0.000000e+00> : tensor<f32>
+  %15 = model.where %13, %14, %9 : (tensor<4x4xi1>, tensor<f32>, tensor<2x4x4x4x4xf32>) -> tensor<2x4x4x4x4xf32>
+  %16 = model.constant dense<-2> : tensor<i32>
+  %17 = model.cumsum %15, %16 : (tensor<2x4x4x4x4xf32>, tensor<i32>) -> tensor<2x4x4x4x4xf32>
+  %18 = model.constant dense<0> : tensor<i64>
+  %19 = model.trilu %10, %18 {upper = false} : (tensor<4x4xi1>, tensor<i64>) -> tensor<4x4xi1>
+  %20 = model.not %19 : tensor<4x4xi1>
+  %21 = model.constant dense<0xFF800000> : tensor<f32>
+  %22 = model.where %20, %21, %17 : (tensor<4x4xi1>, tensor<f32>, tensor<2x4x4x4x4xf32>) -> tensor<2x4x4x4x4xf32>
+  %23 = model.exp %22 : tensor<2x4x4x4x4xf32>
+  %24 = model.einsum "bclhn,bcshn,bhcls,bcshp->bclhp" %3, %2, %23, %0 : (tensor<2x4x4x4x6xf32>, tensor<2x4x4x4x6xf32>, tensor<2x4x4x4x4xf32>, tensor<2x4x4x4x8xf32>) -> tensor<2x4x4x4x8xf32>
+  %25 = model.slice %6 {axes = array<i64: 3>, ends = array<i64: 9223372036854775807>, starts = array<i64: -1>, steps = array<i64: 1>} : (tensor<2x4x4x4xf32>) -> tensor<2x4x4x1xf32>
+  %26 = model.sub %25, %6 : (tensor<2x4x4x1xf32>, tensor<2x4x4x4xf32>) -> tensor<2x4x4x4xf32>
+  %27 = model.exp %26 : tensor<2x4x4x4xf32>
+  %28 = model.einsum "bclhn,bhcl,bclhp->bchpn" %2, %27, %0 : (tensor<2x4x4x4x6xf32>, tensor<2x4x4x4xf32>, tensor<2x4x4x4x8xf32>) -> tensor<2x4x4x8x6xf32>
+  %zs = model.constant dense<[2, 1, 4, 8, 6]> : tensor<5xi64>
+  %29 = model.constant_of_shape %zs {value = 0.000000e+00 : f32} : (tensor<5xi64>) -> tensor<2x1x4x8x6xf32>
+  %30 = model.concat %29, %28 {axis = 1 : i64} : (tensor<2x1x4x8x6xf32>, tensor<2x4x4x8x6xf32>) -> tensor<2x5x4x8x6xf32>
+  %31 = model.gather %6, %11 {axis = 3 : i64} : (tensor<2x4x4x4xf32>, tensor<i64>) -> tensor<2x4x4xf32>
+  %32 = model.constant dense<[0, 0, 1, 0, 0, 0]> : tensor<6xi64>
+  %33 = model.pad %31, %32 : (tensor<2x4x4xf32>, tensor<6xi64>) -> tensor<2x4x5xf32>
+  %34 = model.unsqueeze %33 {axes = array<i64: 3>} : (tensor<2x4x5xf32>) -> tensor<2x4x5x1xf32>
+  %35 = model.constant dense<[2, 4, 5, 5]> : tensor<4xi64>
+  %36 = model.expand %34, %35 : (tensor<2x4x5x1xf32>, tensor<4xi64>) -> tensor<2x4x5x5xf32>
+  %ms = model.constant dense<5> : tensor<2xi64>
+  %37 = model.constant_of_shape %ms {value = true} : (tensor<2xi64>) -> tensor<5x5xi1>
+  %38 = model.trilu %37, %11 {upper = false} : (tensor<5x5xi1>, tensor<i64>) -> tensor<5x5xi1>
+  %39 = model.not %38 : tensor<5x5xi1>
+  %40 = model.constant dense<0.000000e+00> : tensor<f32>
+  %41 = model.where %39, %40, %36 : (tensor<5x5xi1>, tensor<f32>, tensor<2x4x5x5xf32>) -> tensor<2x4x5x5xf32>
+  %42 = model.constant dense<-2> : tensor<i32>
+  %43 = model.cumsum %41, %42 : (tensor<2x4x5x5xf32>, tensor<i32>) -> tensor<2x4x5x5xf32>
+  %44 = model.trilu %37, %18 {upper = false} : (tensor<5x5xi1>, tensor<i64>) -> tensor<5x5xi1>
+  %45 = model.not %44 : tensor<5x5xi1>
+  %46 = model.constant dense<0xFF800000> : tensor<f32>
+  %47 = model.where %45, %46, %43 : (tensor<5x5xi1>, tensor<f32>, tensor<2x4x5x5xf32>) -> tensor<2x4x5x5xf32>
+  %48 = model.exp %47 : tensor<2x4x5x5xf32>
+  %49 = model.einsum "bhzc,bchpn->bzhpn" %48, %30 : (tensor<2x4x5x5xf32>, tensor<2x5x4x8x6xf32>) -> tensor<2x5x4x8x6xf32>
+  %50 = model.slice %49 {axes = array<i64: 1>, ends = array<i64: -1>, starts = array<i64: 0>, steps = array<i64: 1>} : (tensor<2x5x4x8x6xf32>) -> tensor<2x4x4x8x6xf32>
+  %51 = model.gather %49, %11 {axis = 1 : i64} : (tensor<2x5x4x8x6xf32>, tensor<i64>) -> tensor<2x4x8x6xf32>
+  %52 = model.exp %6 : tensor<2x4x4x4xf32>
+  %53 = model.einsum "bclhn,bchpn,bhcl->bclhp" %3, %50, %52 : (tensor<2x4x4x4x6xf32>, tensor<2x4x4x8x6xf32>, tensor<2x4x4x4xf32>) -> tensor<2x4x4x4x8xf32>
+  %54 = model.add %24, %53 : (tensor<2x4x4x4x8xf32>, tensor<2x4x4x4x8xf32>) -> tensor<2x4x4x4x8xf32>
+  %55 = model.reshape %54 {shape = array<i64: 2, 16, 4, 8>} : (tensor<2x4x4x4x8xf32>) -> tensor<2x16x4x8xf32>
+  return %55, %51 : tensor<2x16x4x8xf32>, tensor<2x4x8x6xf32>
+}
+
+// -----
+
 /// Near miss: the -inf mask keeps the upper triangle (tril -> triu), so
 /// the segment sums are not causal.
 // CHECK-LABEL: func @wrong_triangle
