@@ -31,6 +31,10 @@ struct ModelToLinalgPipelineOptions
       llvm::cl::desc("Rewrite exported mixture-of-experts blocks into "
                      "fused.moe"),
       llvm::cl::init(true)};
+  Option<bool> fuseSSD{
+      *this, "fuse-ssd",
+      llvm::cl::desc("Rewrite the Mamba-2 minimal SSD reference into fused.ssd"),
+      llvm::cl::init(true)};
   Option<bool> fuseElementwise{
       *this, "fuse-elementwise",
       llvm::cl::desc("Fuse producer/consumer elementwise linalg ops"),
@@ -59,6 +63,10 @@ struct CPUPipelineOptions : mlir::PassPipelineOptions<CPUPipelineOptions> {
       *this, "fuse-moe",
       llvm::cl::desc("Rewrite exported mixture-of-experts blocks into "
                      "fused.moe"),
+      llvm::cl::init(true)};
+  Option<bool> fuseSSD{
+      *this, "fuse-ssd",
+      llvm::cl::desc("Rewrite the Mamba-2 minimal SSD reference into fused.ssd"),
       llvm::cl::init(true)};
   Option<bool> fuseElementwise{
       *this, "fuse-elementwise",

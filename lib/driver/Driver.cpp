@@ -172,6 +172,7 @@ LogicalResult Compilation::runStages() {
         neutral.flashAttention = options.flashAttention;
         neutral.fuseMoE = options.fuseMoE;
         neutral.fusionReport = report;
+        neutral.fuseSSD = options.fuseSSD;
         kiln::buildModelToLinalgPipeline(pm, neutral);
       })))
     return failure();
@@ -184,6 +185,8 @@ LogicalResult Compilation::runStages() {
       fusions.push_back("attention");
     if (options.fuseMoE)
       fusions.push_back("moe");
+    if (options.fuseSSD)
+      fusions.push_back("ssd");
     nlohmann::json contents =
         collectFusionReport(module, options.inputPath, fusions);
     reportText = isHtmlReport(options.reportPath)

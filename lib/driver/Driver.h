@@ -70,6 +70,7 @@ struct CompileOptions {
   /// kiln-compile --report: a .json or .html file listing the fused
   /// instances and near misses, written only when the compile succeeds.
   std::string reportPath;
+  bool fuseSSD = true;
   /// Applies the user's pass-manager flags (timing, IR printing, ...) to
   /// every pass manager the driver runs.
   std::function<mlir::LogicalResult(mlir::PassManager &)> configurePassManager;

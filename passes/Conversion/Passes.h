@@ -21,6 +21,8 @@ namespace kiln {
 
 /// Adds the linalg decompositions of the `fused` ops.
 void populateFusedToLinalgPatterns(mlir::RewritePatternSet &patterns);
+/// Adds fused.ssd's chunked lowering (SSDToLinalg.cpp), part of the above.
+void populateSSDToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
 /// Adds the lowering of fused.moe: grouped by expert (work proportional to
 /// top_k), or with `reference` every expert on every token.

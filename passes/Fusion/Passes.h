@@ -29,6 +29,10 @@ void populateFuseAttentionPatterns(mlir::RewritePatternSet &patterns,
 void populateFuseMoEPatterns(mlir::RewritePatternSet &patterns,
                              const model::DimEquivalence *facts);
 
+/// Adds the Mamba-2 SSD fusion (FuseSSD.cpp); `facts` as above.
+void populateFuseSSDPatterns(mlir::RewritePatternSet &patterns,
+                             const model::DimEquivalence *facts);
+
 } // namespace kiln
 
 #endif // KILN_PASSES_FUSION_PASSES_H

@@ -54,6 +54,33 @@ def FuseMoE : Pass<"kiln-fuse-moe"> {
                            "mlir::tensor::TensorDialect"];
 }
 
+def FuseSSD : Pass<"kiln-fuse-ssd"> {
+  let summary = "Rewrite the Mamba-2 minimal SSD reference into fused.ssd";
+  let options = [
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Record why candidates stayed unfused on the function "
+           "(kiln.fusion.near_misses), for kiln-compile --report">
+  ];
+  let description = [{
+    Matches what torch.onnx.export writes for the paper's
+    `ssd_minimal_discrete(X, A, B, C, block_len[, initial_states])`: the
+    chunking reshapes, A as [b, h, c, l], the stable segment sum (x repeated
+    along a new axis, zeroed on and above the diagonal, cumsum over the rows,
+    -inf above the diagonal) and its exp, the intra-chunk, chunk-state,
+    inter-chunk and state-to-output contractions (as Einsum or as
+    transposes, broadcasting multiplies, reshapes and matmuls), the
+    recurrence's F.pad and cat with a zero or given initial state, and
+    `new_states[:, -1]` as the final state. B and C may be per head or a
+    repeat of groups ([b, l, g, n] unsqueezed, expanded to [b, l, g, h/g, n]).
+    Rooted at the reshape of Y_diag + Y_off to [b, l, h, p]; anything that
+    differs (another triangle, another cumsum axis, groups that do not divide
+    the heads, ...) stays unfused and correct, with the reason in the pass's
+    match-failure notes.
+  }];
+  let dependentDialects = ["kiln::fused::FusedDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def FusionReport : Pass<"kiln-fusion-report"> {
   let summary = "Record every fused op on its function for kiln-compile --report";
   let description = [{

@@ -36,11 +36,17 @@ void kiln::buildModelToLinalgPipeline(
     moe.report = options.fusionReport;
     pm.addNestedPass<func::FuncOp>(createFuseMoE(moe));
   }
+  if (options.fuseSSD) {
+    FuseSSDOptions ssd;
+    ssd.report = options.fusionReport;
+    pm.addNestedPass<func::FuncOp>(createFuseSSD(ssd));
+  }
   // The report reads the fused ops before anything lowers them.
   if (options.fusionReport)
     pm.addNestedPass<func::FuncOp>(createFusionReport());
-  // Folds the transpose of K into the exporter's own transposes.
-  if (options.fuseAttention)
+  // Folds the transpose of K into the exporter's own transposes and drops
+  // the decomposed scan that fused.ssd replaced.
+  if (options.fuseAttention || options.fuseSSD)
     pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createConvertModelToLinalg());
   if (!options.flashAttention)
@@ -117,6 +123,7 @@ void kiln::buildCPUPipeline(OpPassManager &pm,
   neutral.fuseAttention = options.fuseAttention;
   neutral.flashAttention = options.flashAttention;
   neutral.fuseMoE = options.fuseMoE;
+  neutral.fuseSSD = options.fuseSSD;
   buildModelToLinalgPipeline(pm, neutral);
   buildLinalgToCPUPipeline(pm, options);
 }

@@ -49,8 +49,8 @@ cl::opt<std::string> cpuName("cpu", cl::desc("CPU to generate code for: host (de
 cl::opt<std::string> fuseList(
     "fuse",
     cl::desc("Fusions to run: all (default), none, or a comma-separated list "
-             "of attention, moe (ssd arrives with its fused op)"),
-    cl::value_desc("all|none|attention,moe"), cl::init("all"), cl::cat(category));
+             "of attention, moe, ssd"),
+    cl::value_desc("all|none|attention,moe,ssd"), cl::init("all"), cl::cat(category));
 
 enum class AttentionLowering { Flash, Reference };
 cl::opt<AttentionLowering> attentionLowering(
@@ -138,10 +138,10 @@ LogicalResult parseFuseList(MLIRContext &context,
                             kiln::driver::CompileOptions &options) {
   StringRef list = fuseList;
   if (list == "all" || list == "none") {
-    options.fuseAttention = options.fuseMoE = list == "all";
+    options.fuseAttention = options.fuseMoE = options.fuseSSD = list == "all";
     return success();
   }
-  options.fuseAttention = options.fuseMoE = false;
+  options.fuseAttention = options.fuseMoE = options.fuseSSD = false;
   SmallVector<StringRef> names;
   list.split(names, ',');
   for (StringRef name : names) {
@@ -154,8 +154,12 @@ LogicalResult parseFuseList(MLIRContext &context,
       options.fuseMoE = true;
       continue;
     }
+    if (name == "ssd") {
+      options.fuseSSD = true;
+      continue;
+    }
     return emitError(UnknownLoc::get(&context), "--fuse: unknown fusion '")
-           << name << "' (known: all, none, attention, moe)";
+           << name << "' (known: all, none, attention, moe, ssd)";
   }
   return success();
 }

@@ -120,5 +120,6 @@ def Fused_AttentionOp : Fused_Op<"attention", [Pure, AttrSizedOperandSegments,
 }
 
 include "dialects/Fused/IR/FusedMoEOps.td"
+include "dialects/Fused/IR/FusedSSDOps.td"
 
 #endif // KILN_FUSED_OPS_TD

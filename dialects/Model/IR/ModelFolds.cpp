@@ -956,3 +956,24 @@ void DynamicReshapeOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
                                                    MLIRContext *context) {
   patterns.add<StaticDynamicReshape>(context);
 }
+
+//===----------------------------------------------------------------------===//
+// Selection
+//===----------------------------------------------------------------------===//
+
+/// A constant condition that is all true or all false picks one side whole
+/// when that side already has the result's type. Exporters write
+/// `Where(Equal(shape, -1), 1, shape)` around constant Expand shapes (torch's
+/// expand), which must fold for the Expand to know its sizes.
+OpFoldResult WhereOp::fold(FoldAdaptor adaptor) {
+  auto condition = dyn_cast_if_present<DenseElementsAttr>(adaptor.getCondition());
+  if (!condition || !condition.isSplat())
+    return {};
+  bool pickLhs = condition.getSplatValue<bool>();
+  Value picked = pickLhs ? getLhs() : getRhs();
+  if (picked.getType() != getType())
+    return {};
+  if (Attribute constant = pickLhs ? adaptor.getLhs() : adaptor.getRhs())
+    return constant;
+  return picked;
+}

@@ -254,6 +254,7 @@ def Model_WhereOp : Model_InferredOp<"where", [Model_BroadcastingElementwise]> {
                        AnyRankedTensor:$rhs);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$condition `,` $lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 //===----------------------------------------------------------------------===//

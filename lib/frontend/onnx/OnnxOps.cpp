@@ -227,7 +227,9 @@ static LogicalResult importWhere(NodeImporter &n) {
   FailureOr<Value> cond = n.input(0), lhs = n.input(1), rhs = n.input(2);
   if (failed(cond) || failed(lhs) || failed(rhs))
     return failure();
-  return n.setOutput(0, n.create<model::WhereOp>({*cond, *lhs, *rhs}));
+  // Folded: torch's expand writes Where(Equal(shape, -1), 1, shape) around
+  // constant shapes, and the Expand after it must see the constant.
+  return n.setOutput(0, n.createOrFold<model::WhereOp>({*cond, *lhs, *rhs}));
 }
 
 //===----------------------------------------------------------------------===//

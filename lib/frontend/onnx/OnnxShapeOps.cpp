@@ -11,6 +11,10 @@
 #include "lib/frontend/onnx/OnnxImporterImpl.h"
 
 #include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/STLExtras.h"
+
+#include <algorithm>
+#include <limits>
 
 using namespace mlir;
 using namespace kiln::onnx_frontend;
@@ -451,6 +455,56 @@ static LogicalResult importTranspose(NodeImporter &n) {
                             {*x}, {n.named("perm", n.i64Array(permutation))}));
 }
 
+/// The slice of the constant `data` with any steps (ONNX clamping: a
+/// negative step starts at most at dim - 1 and ends at least at -1).
+static DenseElementsAttr reverseSliceConstant(DenseElementsAttr data,
+                                              ArrayRef<int64_t> starts,
+                                              ArrayRef<int64_t> ends,
+                                              ArrayRef<int64_t> axes,
+                                              ArrayRef<int64_t> steps) {
+  auto type = cast<RankedTensorType>(data.getType());
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> first(rank, 0), step(rank, 1),
+      shape(type.getShape().begin(), type.getShape().end());
+  for (auto [k, axis] : llvm::enumerate(axes)) {
+    int64_t dim = type.getDimSize(axis), s = starts[k], e = ends[k];
+    if (s < 0)
+      s += dim;
+    if (e < 0 && e > std::numeric_limits<int64_t>::min() + dim)
+      e += dim;
+    int64_t count;
+    if (steps[k] > 0) {
+      s = std::clamp<int64_t>(s, 0, dim);
+      e = std::clamp<int64_t>(e, 0, dim);
+      count = e > s ? (e - s + steps[k] - 1) / steps[k] : 0;
+    } else {
+      s = std::clamp<int64_t>(s, -1, dim - 1);
+      e = std::clamp<int64_t>(e, -1, dim - 1);
+      count = s > e ? (s - e - steps[k] - 1) / -steps[k] : 0;
+    }
+    first[axis] = s;
+    step[axis] = steps[k];
+    shape[axis] = count;
+  }
+  SmallVector<Attribute> values(data.getValues<Attribute>());
+  SmallVector<int64_t> strides(rank, 1);
+  for (int64_t i = rank - 2; i >= 0; --i)
+    strides[i] = strides[i + 1] * type.getDimSize(i + 1);
+  auto resultType = RankedTensorType::get(shape, type.getElementType());
+  SmallVector<Attribute> result;
+  SmallVector<int64_t> index(rank, 0);
+  for (int64_t flat = 0, total = resultType.getNumElements(); flat < total;
+       ++flat) {
+    int64_t source = 0;
+    for (int64_t i = 0; i < rank; ++i)
+      source += (first[i] + index[i] * step[i]) * strides[i];
+    result.push_back(values[source]);
+    for (int64_t i = rank - 1; i >= 0 && ++index[i] == shape[i]; --i)
+      index[i] = 0;
+  }
+  return DenseElementsAttr::get(resultType, result);
+}
+
 /// Shared by both Slice forms once starts/ends/axes/steps are known.
 static LogicalResult importSliceWith(NodeImporter &n, ArrayRef<int64_t> starts,
                                      ArrayRef<int64_t> ends,
@@ -475,13 +529,22 @@ static LogicalResult importSliceWith(NodeImporter &n, ArrayRef<int64_t> starts,
       n.normalizeAxes(axes, type->getRank());
   if (failed(normalized))
     return failure();
+  bool reverses = false;
   for (int64_t step : steps) {
     if (step == 0)
       return n.emitError() << "slice step 0 is invalid";
-    if (step < 0)
-      return n.emitError() << "negative slice steps (reversing slices) are "
-                              "not supported by kiln, got step "
-                           << step;
+    reverses |= step < 0;
+  }
+  if (reverses) {
+    // Exporters flip constant vectors (torch's F.pad reverses its pads with
+    // a step -1 Slice); those fold here. model.slice has no reversed form.
+    if (DenseElementsAttr data = n.constantInput(0);
+        data && type->hasStaticShape())
+      return n.setConstantOutput(
+          0, reverseSliceConstant(data, starts, ends, *normalized, steps));
+    return n.emitError() << "negative slice steps (reversing slices) are "
+                            "supported only on constant data, got step "
+                         << *llvm::find_if(steps, [](int64_t s) { return s < 0; });
   }
 
   // Shape chains slice 1-D shape vectors (Shape -> Slice -> Concat), which

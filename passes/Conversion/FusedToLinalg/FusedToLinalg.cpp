@@ -256,4 +256,5 @@ struct ConvertFusedToLinalgPass
 
 void kiln::populateFusedToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<AttentionToLinalg>(patterns.getContext());
+  populateSSDToLinalgPatterns(patterns);
 }

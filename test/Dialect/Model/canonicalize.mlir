@@ -690,3 +690,33 @@ func.func @math_functions_do_not_fold() -> (tensor<2xf32>, tensor<2xf32>) {
   %1 = model.softplus %f : tensor<2xf32>
   return %0, %1 : tensor<2xf32>, tensor<2xf32>
 }
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// where
+//===----------------------------------------------------------------------===//
+
+/// A splat condition picks one side whole when it has the result's type
+/// (torch's expand writes Where(Equal(shape, -1), 1, shape)); a side that
+/// would be broadcast, or a mixed condition, stays.
+// CHECK-LABEL: func @where_splat
+// CHECK-SAME: (%[[A:[^:]*]]: tensor<4xf32>, %[[B:[^:]*]]: tensor<4xf32>, %[[S:[^:]*]]: tensor<f32>)
+// CHECK-DAG: %[[SHAPE:.*]] = model.constant dense<[2, 3]> : tensor<2xi64>
+// CHECK: %[[KEPT:.*]] = model.where %{{.*}}, %[[S]], %[[A]]
+// CHECK: %[[MIXED:.*]] = model.where %{{.*}}, %[[A]], %[[B]]
+// CHECK: return %[[A]], %[[B]], %[[SHAPE]], %[[KEPT]], %[[MIXED]]
+func.func @where_splat(%a: tensor<4xf32>, %b: tensor<4xf32>, %s: tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<2xi64>, tensor<4xf32>, tensor<4xf32>) {
+  %t = model.constant dense<true> : tensor<4xi1>
+  %f = model.constant dense<false> : tensor<4xi1>
+  %m = model.constant dense<[true, false, true, false]> : tensor<4xi1>
+  %0 = model.where %t, %a, %b : (tensor<4xi1>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %1 = model.where %f, %a, %b : (tensor<4xi1>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %ones = model.constant dense<1> : tensor<2xi64>
+  %dims = model.constant dense<[2, 3]> : tensor<2xi64>
+  %f2 = model.constant dense<false> : tensor<2xi1>
+  %2 = model.where %f2, %ones, %dims : (tensor<2xi1>, tensor<2xi64>, tensor<2xi64>) -> tensor<2xi64>
+  %3 = model.where %t, %s, %a : (tensor<4xi1>, tensor<f32>, tensor<4xf32>) -> tensor<4xf32>
+  %4 = model.where %m, %a, %b : (tensor<4xi1>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %0, %1, %2, %3, %4 : tensor<4xf32>, tensor<4xf32>, tensor<2xi64>, tensor<4xf32>, tensor<4xf32>
+}
