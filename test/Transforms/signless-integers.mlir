@@ -64,6 +64,18 @@ func.func @constants() -> tensor<2xui8> {
 
 // -----
 
+/// A u64 remainder needs no wider type: the unsigned remainder of the
+/// retyped operands.
+// CHECK-LABEL: func @u64_mod
+// CHECK: %[[R:.*]] = model.mod %arg0, %arg1 {as_unsigned} : (tensor<2xi64>, tensor<2xi64>) -> tensor<2xi64>
+// CHECK: return %[[R]]
+func.func @u64_mod(%a: tensor<2xui64>, %b: tensor<2xui64>) -> tensor<2xui64> {
+  %0 = model.mod %a, %b : (tensor<2xui64>, tensor<2xui64>) -> tensor<2xui64>
+  return %0 : tensor<2xui64>
+}
+
+// -----
+
 func.func @u64_division(%a: tensor<2xui64>) -> tensor<2xui64> {
   // expected-error @+1 {{'model.div' on 64-bit unsigned integers is not supported (no wider integer type to compute it in)}}
   %0 = model.div %a, %a : (tensor<2xui64>, tensor<2xui64>) -> tensor<2xui64>

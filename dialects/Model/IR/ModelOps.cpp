@@ -287,6 +287,9 @@ LogicalResult ModOp::verify() {
                        "dividend's sign)");
   if (element.isInteger(1))
     return emitOpError("is not defined on i1 tensors");
+  if (getAsUnsigned() && !element.isSignlessInteger())
+    return emitOpError("`as_unsigned` requires signless integer operands, got ")
+           << element;
   return success();
 }
 

@@ -11,7 +11,8 @@
 //    sign, reductions by order, argmax, topk, mean) compute on the values
 //    zero-extended to a wider signless type and truncate back; for 64-bit
 //    operands, where nothing is wider, order-based ops compare with the sign
-//    bit flipped instead (x + INT64_MIN), and division is rejected;
+//    bit flipped instead (x + INT64_MIN), mod takes `as_unsigned` (the
+//    unsigned remainder), and division is rejected;
 //  - casts from and to unsigned types go through the widened value.
 // Any other op with an unsigned operand is an error naming it, never a
 // silent signed computation.
@@ -65,7 +66,8 @@ Treatment treatmentOf(Operation *op) {
             SqueezeOp, ConcatOp, SliceOp, GatherOp, BitShiftOp, ExpandOp,
             TileOp, SplitOp, PadOp, ConstantOfShapeOp, EyeLikeOp, TriluOp,
             DepthToSpaceOp, SpaceToDepthOp, GatherElementsOp, GatherNDOp,
-            ReverseSequenceOp, SizeOp>(
+            ReverseSequenceOp, SizeOp, DynamicSliceOp, DynamicSqueezeOp,
+            DynamicUnsqueezeOp, CompressOp, NonZeroOp>(
           [](Operation *) { return Treatment::Retype; })
       .Case<DivOp, ModOp, MaxOp, MinOp, LessOp, GreaterOp, LessEqualOp,
             GreaterEqualOp, SignOp, ReduceMaxOp, ReduceMinOp, ReduceMeanOp,
@@ -337,7 +339,10 @@ struct SignlessIntegersPass
         p.op->erase();
         break;
       case Treatment::Widen:
-        if (p.width)
+        if (p.width == 64 && isa<ModOp>(p.op))
+          // Nothing is wider, but the unsigned remainder needs no widening.
+          cast<ModOp>(p.op).setAsUnsigned(true);
+        else if (p.width)
           done = widen(p.op, p.unsignedOperands, p.unsignedResults, p.width,
                        r);
         break;

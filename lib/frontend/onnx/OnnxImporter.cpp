@@ -36,7 +36,8 @@ static SmallVector<ArrayRef<OpSupport>> allOpTables() {
   return {getComputeOpTable(),   getShapeOpTable(),
           getActivationOpTable(), getReductionOpTable(),
           getNormalizationOpTable(), getDataMovementOpTable(),
-          getVisionOpTable(), getQuantizationOpTable()};
+          getVisionOpTable(), getQuantizationOpTable(),
+          getDynamicOpTable()};
 }
 
 namespace {

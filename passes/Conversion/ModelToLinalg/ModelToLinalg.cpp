@@ -205,6 +205,7 @@ void kiln::populateModelToLinalgPatterns(RewritePatternSet &patterns,
   model_to_linalg::populateIndexingPatterns(patterns, facts);
   model_to_linalg::populateVisionPatterns(patterns, facts);
   model_to_linalg::populateQuantizationPatterns(patterns, facts);
+  model_to_linalg::populateDynamicPatterns(patterns, facts);
 }
 
 namespace {

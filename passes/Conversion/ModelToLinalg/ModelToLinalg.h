@@ -48,6 +48,10 @@ void populateVisionPatterns(mlir::RewritePatternSet &patterns,
                             const DimFacts *facts);
 void populateQuantizationPatterns(mlir::RewritePatternSet &patterns,
                                   const DimFacts *facts);
+/// dynamic_slice / dynamic_squeeze / dynamic_unsqueeze, non_zero, compress
+/// and dropout (Dynamic.cpp).
+void populateDynamicPatterns(mlir::RewritePatternSet &patterns,
+                             const DimFacts *facts);
 
 /// A conversion pattern that knows which dims are proven equal.
 template <typename OpTy>

@@ -481,6 +481,14 @@ func.func @empty_dim_name(%x: tensor<?xf32> {model.dims = #model.dims<[""]>}) {
 
 // -----
 
+func.func @as_unsigned_requires_signless(%a: tensor<4xui64>) -> tensor<4xui64> {
+  // expected-error @+1 {{'model.mod' op `as_unsigned` requires signless integer operands, got 'ui64'}}
+  %0 = model.mod %a, %a {as_unsigned} : (tensor<4xui64>, tensor<4xui64>) -> tensor<4xui64>
+  return %0 : tensor<4xui64>
+}
+
+// -----
+
 func.func @fmod_required_on_floats(%a: tensor<4xf32>) -> tensor<4xf32> {
   // expected-error @+1 {{'model.mod' op on floats requires `fmod` (the remainder with the dividend's sign)}}
   %0 = model.mod %a, %a : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
