@@ -347,6 +347,17 @@ func.func @gather_index_type(%a: tensor<8xf32>, %i: tensor<2xf32>) {
 
 // -----
 
+/// ONNX's indices are signed; a u64 index read as signed would count from
+/// the end instead of being out of range.
+func.func @gather_unsigned_indices(%a: tensor<8xf32>, %i: tensor<2xui64>) {
+  // expected-error @+2 {{indices must be i32 or i64, got 'ui64'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = model.gather %a, %i {axis = 0 : i64} : (tensor<8xf32>, tensor<2xui64>) -> tensor<2xf32>
+  return
+}
+
+// -----
+
 func.func @weight_name() {
   // expected-error @+1 {{'model.weight' op weight name must not be empty}}
   %0 = model.weight "" dense<1.0> : tensor<2xf32>
