@@ -21,10 +21,12 @@ def Model_DynamicSliceOp : Model_Op<"dynamic_slice", [Pure]> {
     1-D integer tensors of one static length K, known only at run time. Each
     entry k slices input dim `axes[k]` (negative: counted from the back) from
     `starts[k]` to `ends[k]` by `steps[k]` (non-zero, negative walks
-    backwards); the bounds count from the back when negative and clamp to
-    the dim ([0, d] for positive steps, [-1, d - 1] for negative ones). Dims
-    no entry names are kept whole. Axes out of range or repeated and zero
-    steps fail the run.
+    backwards); the bounds count from the back when negative and clamp as
+    the ONNX operator text says: both to [0, d] for a positive step; the
+    start to [0, d - 1] and the end to [-1, d - 1] for a negative one (numpy
+    differs only for a backward slice starting before element 0, which it
+    takes as empty and ONNX as element 0). Dims no entry names are kept
+    whole. Axes out of range or repeated and zero steps fail the run.
 
     The result has the input's rank and element type; its dims are what the
     producer knows (e.g. the dims no constant axis names), `?` otherwise.

@@ -66,8 +66,8 @@ struct IndexMath {
     Value v = tensor::ExtractOp::create(b, loc, vector, ValueRange{c(k)});
     return arith::IndexCastOp::create(b, loc, b.getIndexType(), v);
   }
-  /// An axis in [-rank, rank) mapped to [0, rank); `valid` says whether it
-  /// was in range.
+  /// An axis in [-rank, rank) mapped to [0, rank), requiring in `checks`
+  /// that it was in range.
   Value normalizeAxis(Value axis, int64_t rank, RuntimeChecks &checks) {
     Value wrapped = select(cmp(Pred::slt, axis, c(0)), add(axis, c(rank)), axis);
     checks.require(b, loc,
@@ -139,8 +139,7 @@ struct DynamicSlicePattern : OpConversionPattern<DynamicSliceOp> {
     int64_t count =
         cast<RankedTensorType>(adaptor.getStarts().getType()).getDimSize(0);
     RuntimeChecks checks;
-    SmallVector<Value> axes =
-        readAxes(m, adaptor.getAxes(), rank, checks);
+    SmallVector<Value> axes = readAxes(m, adaptor.getAxes(), rank, checks);
     SmallVector<Value> starts, ends, steps;
     for (int64_t k = 0; k < count; ++k) {
       starts.push_back(m.entry(adaptor.getStarts(), k));
