@@ -22,6 +22,22 @@ func.func @mod_int(%a: tensor<4xi32>, %b: tensor<4xi32>) -> tensor<4xi32> {
 
 // -----
 
+/// An unsigned remainder (from a u64 mod): remui, only a zero divisor
+/// replaced, and 0 for it; no sign adjustment.
+// CHECK-LABEL: func @mod_as_unsigned
+// CHECK: ^bb0(%[[A:.*]]: i64, %[[B:.*]]: i64, %{{.*}}: i64):
+// CHECK: %[[ZERO_B:.*]] = arith.cmpi eq, %[[B]], %c0_i64
+// CHECK: %[[SAFE:.*]] = arith.select %[[ZERO_B]], %c1_i64, %[[B]]
+// CHECK: %[[R:.*]] = arith.remui %[[A]], %[[SAFE]]
+// CHECK: %[[OUT:.*]] = arith.select %[[ZERO_B]], %c0_i64, %[[R]]
+// CHECK-NEXT: linalg.yield %[[OUT]]
+func.func @mod_as_unsigned(%a: tensor<4xi64>, %b: tensor<4xi64>) -> tensor<4xi64> {
+  %0 = model.mod %a, %b {as_unsigned} : (tensor<4xi64>, tensor<4xi64>) -> tensor<4xi64>
+  return %0 : tensor<4xi64>
+}
+
+// -----
+
 // CHECK-LABEL: func @fmod
 // CHECK: arith.remf
 func.func @fmod(%a: tensor<4xf32>, %b: tensor<f32>) -> tensor<4xf32> {

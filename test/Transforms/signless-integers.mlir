@@ -64,6 +64,18 @@ func.func @constants() -> tensor<2xui8> {
 
 // -----
 
+/// A u64 remainder needs no wider type: the unsigned remainder of the
+/// retyped operands.
+// CHECK-LABEL: func @u64_mod
+// CHECK: %[[R:.*]] = model.mod %arg0, %arg1 {as_unsigned} : (tensor<2xi64>, tensor<2xi64>) -> tensor<2xi64>
+// CHECK: return %[[R]]
+func.func @u64_mod(%a: tensor<2xui64>, %b: tensor<2xui64>) -> tensor<2xui64> {
+  %0 = model.mod %a, %b : (tensor<2xui64>, tensor<2xui64>) -> tensor<2xui64>
+  return %0 : tensor<2xui64>
+}
+
+// -----
+
 func.func @u64_division(%a: tensor<2xui64>) -> tensor<2xui64> {
   // expected-error @+1 {{'model.div' on 64-bit unsigned integers is not supported (no wider integer type to compute it in)}}
   %0 = model.div %a, %a : (tensor<2xui64>, tensor<2xui64>) -> tensor<2xui64>
@@ -76,4 +88,25 @@ func.func @unknown_op(%a: tensor<2xui8>) -> tensor<?xui8> {
   // expected-error @+1 {{'tensor.cast' on unsigned integers is not supported}}
   %0 = tensor.cast %a : tensor<2xui8> to tensor<?xui8>
   return %0 : tensor<?xui8>
+}
+
+// -----
+
+/// one_hot reads unsigned indices as non-negative int64 values: u8 zero
+/// extended, u64 values >= 2^63 (negative when read signed, which would
+/// count from the end) as INT64_MAX, out of range like them; its u8 values
+/// are only retyped.
+// CHECK-LABEL: func @one_hot_unsigned_indices
+// CHECK-SAME: (%[[I8:.*]]: tensor<3xi8>, %[[I64:.*]]: tensor<3xi64>, %[[D:.*]]: tensor<i64>, %[[V:.*]]: tensor<2xi8>)
+// CHECK: %[[W:.*]] = model.cast %[[I8]] to i64
+// CHECK: %[[Z:.*]] = model.where %{{.*}}, %{{.*}}, %[[W]]
+// CHECK: model.one_hot %[[Z]], %[[D]], %[[V]] {{.*}} : (tensor<3xi64>, tensor<i64>, tensor<2xi8>) -> tensor<3x4xi8>
+// CHECK: %[[MAX:.*]] = model.constant dense<9223372036854775807> : tensor<i64>
+// CHECK: %[[NEG:.*]] = model.less %[[I64]],
+// CHECK: %[[SAFE:.*]] = model.where %[[NEG]], %[[MAX]], %[[I64]]
+// CHECK: model.one_hot %[[SAFE]], %[[D]], %[[V]]
+func.func @one_hot_unsigned_indices(%i8: tensor<3xui8>, %i64: tensor<3xui64>, %d: tensor<i64>, %v: tensor<2xui8>) -> (tensor<3x4xui8>, tensor<3x4xui8>) {
+  %0 = model.one_hot %i8, %d, %v {axis = 1 : i64, wrap_negative} : (tensor<3xui8>, tensor<i64>, tensor<2xui8>) -> tensor<3x4xui8>
+  %1 = model.one_hot %i64, %d, %v {axis = 1 : i64, wrap_negative} : (tensor<3xui64>, tensor<i64>, tensor<2xui8>) -> tensor<3x4xui8>
+  return %0, %1 : tensor<3x4xui8>, tensor<3x4xui8>
 }

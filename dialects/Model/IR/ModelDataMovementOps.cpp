@@ -112,9 +112,11 @@ LogicalResult checkReduction(Operation *op, StringRef reduction) {
          << reduction << "'";
 }
 
+/// ONNX's Tind: int32 or int64. Unsigned index tensors are not ONNX's, and
+/// read as signed they would turn large indices negative (counting from
+/// the end) instead of out of range.
 bool isIndexType(Type t) {
-  auto intType = dyn_cast<IntegerType>(t);
-  return intType && (intType.getWidth() == 32 || intType.getWidth() == 64);
+  return t.isSignlessInteger(32) || t.isSignlessInteger(64);
 }
 
 } // namespace

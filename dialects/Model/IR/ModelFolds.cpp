@@ -913,6 +913,14 @@ kiln::model::knownReshapeTarget(Value input, Value shape, SameDimFn sameDim) {
 LogicalResult kiln::model::rewriteKnownDynamicReshape(RewriterBase &rewriter,
                                                       DynamicReshapeOp op,
                                                       SameDimFn sameDim) {
+  // model.reshape reads a 0 as "copy the dim"; with allowzero a constant 0
+  // is a size-0 dim, which it cannot state.
+  if (op.getAllowzero() &&
+      llvm::any_of(knownShapeEntries(op.getShape()), [](const ShapeEntry &e) {
+        return e.constant && *e.constant == 0;
+      }))
+    return rewriter.notifyMatchFailure(
+        op, "allowzero with a 0 entry has no model.reshape form");
   SmallVector<int64_t> target;
   for (std::optional<int64_t> entry :
        knownReshapeTarget(op.getInput(), op.getShape(), sameDim)) {

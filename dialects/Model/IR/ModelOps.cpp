@@ -287,6 +287,9 @@ LogicalResult ModOp::verify() {
                        "dividend's sign)");
   if (element.isInteger(1))
     return emitOpError("is not defined on i1 tensors");
+  if (getAsUnsigned() && !element.isSignlessInteger())
+    return emitOpError("`as_unsigned` requires signless integer operands, got ")
+           << element;
   return success();
 }
 
@@ -703,10 +706,13 @@ LogicalResult GatherOp::inferReturnTypes(MLIRContext *,
   if (axis < 0 || axis >= data.getRank())
     return emitOptionalError(loc, "axis ", axis, " is out of range [0, ",
                              data.getRank(), ")");
-  auto intType = dyn_cast<IntegerType>(indices.getElementType());
-  if (!intType || (intType.getWidth() != 32 && intType.getWidth() != 64))
+  // ONNX's Tind (int32, int64); an unsigned index read as signed would
+  // count from the end instead of being out of range.
+  Type indexElement = indices.getElementType();
+  if (!indexElement.isSignlessInteger(32) &&
+      !indexElement.isSignlessInteger(64))
     return emitOptionalError(loc, "indices must be i32 or i64, got ",
-                             indices.getElementType());
+                             indexElement);
   SmallVector<int64_t> shape(data.getShape().take_front(axis));
   llvm::append_range(shape, indices.getShape());
   llvm::append_range(shape, data.getShape().drop_front(axis + 1));

@@ -116,15 +116,20 @@ def Model_ModOp : Model_InferredOp<"mod", [Model_BroadcastingElementwise]> {
     The remainder of `lhs / rhs`. With `fmod` it has the sign of the
     dividend (C's fmod; required for floats), without it the sign of the
     divisor (Python's `%`; integers only). An integer remainder by zero is
-    0, as numpy gives, instead of a trap.
+    0, as numpy gives, instead of a trap. With `as_unsigned` the signless
+    integer operands hold unsigned values (what kiln-signless-integers makes
+    of a 64-bit unsigned mod, which has no wider type to compute in): both
+    are non-negative, so the remainder is the unsigned one for either sign
+    rule.
 
     ```mlir
     %r = model.mod %a, %b : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
     %f = model.mod %x, %y {fmod} : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
+    %u = model.mod %a, %b {as_unsigned} : (tensor<4xi64>, tensor<4xi64>) -> tensor<4xi64>
     ```
   }];
   let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs,
-                       UnitAttr:$fmod);
+                       UnitAttr:$fmod, UnitAttr:$as_unsigned);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
@@ -395,17 +400,20 @@ def Model_ShapeOp : Model_InferredOp<"shape"> {
 def Model_DynamicReshapeOp : Model_Op<"dynamic_reshape", [Pure]> {
   let summary = "Reshape to a shape computed at run time";
   let description = [{
-    ONNX `Reshape` (`allowzero = 0`) whose target shape is a 1-D i64 tensor
-    known only at run time: an entry `0` copies the input dim at the same
-    index and one entry `-1` is inferred from the element count. The result
-    type states what the producer knows statically (its rank is the length of
-    `shape`); dims it does not know are `?`.
+    ONNX `Reshape` whose target shape is a 1-D i64 tensor known only at run
+    time: an entry `0` copies the input dim at the same index (with
+    `allowzero`, ONNX's `allowzero = 1`, it is a dim of size 0) and one
+    entry `-1` is inferred from the element count. The result type states
+    what the producer knows statically (its rank is the length of `shape`);
+    dims it does not know are `?`.
 
     ```mlir
     %r = model.dynamic_reshape %x, %s : (tensor<?x?x64xf32>, tensor<4xi64>) -> tensor<?x?x4x16xf32>
+    %z = model.dynamic_reshape %e, %t {allowzero} : (tensor<0x3xf32>, tensor<2xi64>) -> tensor<?x?xf32>
     ```
   }];
-  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$shape);
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$shape,
+                       UnitAttr:$allowzero);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$input `,` $shape attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
@@ -501,5 +509,6 @@ include "dialects/Model/IR/ModelQuantOps.td"
 include "dialects/Model/IR/ModelSignalOps.td"
 include "dialects/Model/IR/ModelTransformerOps.td"
 include "dialects/Model/IR/ModelRecurrentOps.td"
+include "dialects/Model/IR/ModelDynamicOps.td"
 
 #endif // KILN_MODEL_OPS_TD

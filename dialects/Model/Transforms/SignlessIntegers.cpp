@@ -11,8 +11,11 @@
 //    sign, reductions by order, argmax, topk, mean) compute on the values
 //    zero-extended to a wider signless type and truncate back; for 64-bit
 //    operands, where nothing is wider, order-based ops compare with the sign
-//    bit flipped instead (x + INT64_MIN), and division is rejected;
-//  - casts from and to unsigned types go through the widened value.
+//    bit flipped instead (x + INT64_MIN), mod takes `as_unsigned` (the
+//    unsigned remainder), and division is rejected;
+//  - casts from and to unsigned types go through the widened value;
+//  - one_hot reads unsigned indices and depth as non-negative int64 values
+//    (index tensors of the gathers and scatters are signed by ONNX).
 // Any other op with an unsigned operand is an error naming it, never a
 // silent signed computation.
 //
@@ -54,7 +57,7 @@ Type signless(Type type) {
 }
 
 /// What an op computes on unsigned operands.
-enum class Treatment { Retype, Widen, Identity, Cast, Unsupported };
+enum class Treatment { Retype, Widen, Identity, Cast, Indices, Unsupported };
 
 Treatment treatmentOf(Operation *op) {
   return llvm::TypeSwitch<Operation *, Treatment>(op)
@@ -65,7 +68,8 @@ Treatment treatmentOf(Operation *op) {
             SqueezeOp, ConcatOp, SliceOp, GatherOp, BitShiftOp, ExpandOp,
             TileOp, SplitOp, PadOp, ConstantOfShapeOp, EyeLikeOp, TriluOp,
             DepthToSpaceOp, SpaceToDepthOp, GatherElementsOp, GatherNDOp,
-            ReverseSequenceOp, SizeOp>(
+            ReverseSequenceOp, SizeOp, DynamicSliceOp, DynamicSqueezeOp,
+            DynamicUnsqueezeOp, CompressOp, NonZeroOp>(
           [](Operation *) { return Treatment::Retype; })
       .Case<DivOp, ModOp, MaxOp, MinOp, LessOp, GreaterOp, LessEqualOp,
             GreaterEqualOp, SignOp, ReduceMaxOp, ReduceMinOp, ReduceMeanOp,
@@ -74,6 +78,8 @@ Treatment treatmentOf(Operation *op) {
       // max(x, 0) and |x| of an unsigned x are x.
       .Case<ReluOp, AbsOp>([](Operation *) { return Treatment::Identity; })
       .Case<CastOp>([](Operation *) { return Treatment::Cast; })
+      // one_hot compares its indices and depth as signed int64 values.
+      .Case<OneHotOp>([](Operation *) { return Treatment::Indices; })
       .Default([](Operation *) { return Treatment::Unsupported; });
 }
 
@@ -196,6 +202,37 @@ LogicalResult widen(Operation *op, ArrayRef<bool> wasUnsigned,
   return success();
 }
 
+/// The retyped unsigned integer tensor `v` of `width` bits as an i64 tensor
+/// whose values keep their unsigned order and never look negative: zero
+/// extension below 64 bits; at 64 bits a value >= 2^63 (negative when read
+/// signed) becomes INT64_MAX, which is as out of range as it for any size a
+/// tensor can have.
+Value nonNegativeInt64(Location loc, Value v, unsigned width, Rewriter &r) {
+  Type i64 = IntegerType::get(v.getContext(), 64);
+  if (width < 64)
+    return r.zeroExtend(loc, v, i64);
+  Value zero = r.scalar(loc, i64, APInt(64, 0));
+  Value max = r.scalar(loc, i64, APInt::getSignedMaxValue(64));
+  return r.create<WhereOp>(loc, {r.create<LessOp>(loc, {v, zero}), max, v});
+}
+
+/// one_hot's unsigned indices and depth, replaced by their non-negative
+/// int64 values (its values, and so its result, are only retyped).
+LogicalResult rewriteIndices(OneHotOp op, ArrayRef<bool> wasUnsigned,
+                             ArrayRef<unsigned> widths, Rewriter &r) {
+  r.builder.setInsertionPoint(op);
+  for (auto [operand, isUnsigned, width] :
+       llvm::zip_equal(op->getOpOperands(), wasUnsigned, widths)) {
+    if (!isUnsigned || &operand == &op.getValuesMutable())
+      continue;
+    Value converted = nonNegativeInt64(op->getLoc(), operand.get(), width, r);
+    if (r.hadError)
+      return failure();
+    operand.set(converted);
+  }
+  return mlir::verify(op);
+}
+
 /// A cast whose source or target was unsigned (`from`/`to` are the original
 /// element types; the op is already retyped).
 LogicalResult rewriteCast(CastOp op, Type from, Type to, Rewriter &r) {
@@ -275,6 +312,7 @@ struct SignlessIntegersPass
       SmallVector<bool> unsignedOperands, unsignedResults;
       Type castFrom, castTo;
       unsigned width;
+      SmallVector<unsigned> operandWidths;
     };
     SmallVector<Pending> pending;
     WalkResult walk = func.walk([&](Operation *op) {
@@ -282,11 +320,15 @@ struct SignlessIntegersPass
           !(hasUnsigned(op->getOperandTypes()) ||
             hasUnsigned(op->getResultTypes())))
         return WalkResult::advance();
-      Pending p{op, treatmentOf(op), {}, {}, {}, {}, 0};
+      Pending p{op, treatmentOf(op), {}, {}, {}, {}, 0, {}};
       for (Type t : op->getResultTypes())
         p.unsignedResults.push_back(isUnsignedTensor(t));
       for (Value v : op->getOperands()) {
         p.unsignedOperands.push_back(isUnsignedTensor(v.getType()));
+        p.operandWidths.push_back(
+            isUnsignedTensor(v.getType())
+                ? getElementTypeOrSelf(v).getIntOrFloatBitWidth()
+                : 0);
         if (isUnsignedTensor(v.getType()))
           p.width = getElementTypeOrSelf(v).getIntOrFloatBitWidth();
       }
@@ -337,12 +379,19 @@ struct SignlessIntegersPass
         p.op->erase();
         break;
       case Treatment::Widen:
-        if (p.width)
+        if (p.width == 64 && isa<ModOp>(p.op))
+          // Nothing is wider, but the unsigned remainder needs no widening.
+          cast<ModOp>(p.op).setAsUnsigned(true);
+        else if (p.width)
           done = widen(p.op, p.unsignedOperands, p.unsignedResults, p.width,
                        r);
         break;
       case Treatment::Cast:
         done = rewriteCast(cast<CastOp>(p.op), p.castFrom, p.castTo, r);
+        break;
+      case Treatment::Indices:
+        done = rewriteIndices(cast<OneHotOp>(p.op), p.unsignedOperands,
+                              p.operandWidths, r);
         break;
       case Treatment::Unsupported:
         llvm_unreachable("reported above");

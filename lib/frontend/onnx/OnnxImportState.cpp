@@ -642,6 +642,24 @@ LogicalResult NodeImporter::checkOutputs() {
   return success();
 }
 
+SmallVector<int64_t> NodeImporter::refineByDeclared(int64_t i,
+                                                    ArrayRef<int64_t> dims) {
+  SmallVector<int64_t> refined(dims);
+  if (i >= node.output_size())
+    return refined;
+  auto it = state.declaredTypes.find(node.output(i));
+  if (it == state.declaredTypes.end() || !it->second->has_tensor_type() ||
+      !it->second->tensor_type().has_shape())
+    return refined;
+  const onnx::TensorShapeProto &shape = it->second->tensor_type().shape();
+  if (shape.dim_size() != int64_t(dims.size()))
+    return refined;
+  for (auto [dim, d] : llvm::zip(shape.dim(), refined))
+    if (dim.has_dim_value() && dim.dim_value() >= 0 && ShapedType::isDynamic(d))
+      d = dim.dim_value();
+  return refined;
+}
+
 LogicalResult NodeImporter::checkDeclared(int64_t i, Type type) {
   auto it = state.declaredTypes.find(node.output(i));
   if (it == state.declaredTypes.end() || !it->second->has_tensor_type())

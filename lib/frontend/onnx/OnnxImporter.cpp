@@ -38,7 +38,7 @@ SmallVector<ArrayRef<OpSupport>> kiln::onnx_frontend::allOpTables() {
           getNormalizationOpTable(), getDataMovementOpTable(),
           getVisionOpTable(), getQuantizationOpTable(),
           getSignalOpTable(), getTransformerOpTable(),
-          getRecurrentOpTable()};
+          getRecurrentOpTable(), getDynamicOpTable()};
 }
 
 namespace {

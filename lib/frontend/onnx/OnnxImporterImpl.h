@@ -236,6 +236,11 @@ public:
                                         mlir::DenseElementsAttr value);
   /// Output `i` is input `j` (Identity, Dropout), constants included.
   mlir::LogicalResult forwardInput(int64_t j, int64_t i);
+  /// `dims` refined by the static dims the graph declares for output `i`
+  /// (value_info or graph output) where it declares a shape of that rank;
+  /// for ops whose lowering checks a stated static dim at run time.
+  llvm::SmallVector<int64_t> refineByDeclared(int64_t i,
+                                              llvm::ArrayRef<int64_t> dims);
 
   //===--- Building ops ---------------------------------------------------===//
 
@@ -372,6 +377,18 @@ mlir::FailureOr<mlir::Value> buildConv(NodeImporter &n, mlir::Value x,
                                        mlir::Value w, mlir::Value bias);
 /// Handlers of RNN, GRU and LSTM (OnnxRecurrentOps.cpp).
 llvm::ArrayRef<OpSupport> getRecurrentOpTable();
+/// Handlers of NonZero and Compress, whose result sizes depend on the data
+/// (OnnxDynamicOps.cpp).
+llvm::ArrayRef<OpSupport> getDynamicOpTable();
+
+/// The forms of Slice, Squeeze and Unsqueeze whose index inputs are known
+/// only at run time, and Dropout with a run-time training_mode
+/// (OnnxDynamicOps.cpp); the Shape-area handlers call them when an input is
+/// not a constant.
+mlir::LogicalResult importDynamicSlice(NodeImporter &n);
+mlir::LogicalResult importDynamicSqueeze(NodeImporter &n);
+mlir::LogicalResult importDynamicUnsqueeze(NodeImporter &n);
+mlir::LogicalResult importRuntimeDropout(NodeImporter &n);
 
 /// The model.reshape target of ONNX's coercion of `type` to 2-D at `axis`
 /// (Flatten, and Softmax before opset 13): [prod(dims[:axis]),

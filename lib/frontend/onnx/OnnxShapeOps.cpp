@@ -97,22 +97,42 @@ static LogicalResult importIdentity(NodeImporter &n) {
   return n.forwardInput(0, 0);
 }
 
-/// Dropout at inference is the identity. Its mask output, when the graph
-/// uses it, is reported as unsupported by the caller.
+/// Whether input `i` is a constant whose every element is 0.0.
+static bool isConstantZero(NodeImporter &n, int64_t i) {
+  DenseElementsAttr attr = n.constantInput(i);
+  if (!attr || !isa<FloatType>(attr.getElementType()))
+    return false;
+  return llvm::all_of(attr.getValues<APFloat>(),
+                      [](const APFloat &v) { return v.isZero(); });
+}
+
+/// Dropout at inference is the identity, and so it is in training with a
+/// ratio of 0 (scale 1, nothing dropped). A training_mode (opset 12) known
+/// only at run time, or training with a ratio known only at run time, takes
+/// model.dropout (OnnxDynamicOps.cpp), which checks at run time that
+/// nothing is to be dropped; training with a constant non-zero ratio is
+/// random and rejected.
 static LogicalResult importDropout(NodeImporter &n) {
   if (failed(n.checkInputCount(1, 3)))
     return failure();
-  // The ratio, the random seed and (before opset 7) is_test only matter
-  // when training.
+  // The random seed and (before opset 7) is_test only matter when training,
+  // which before opset 12 kiln never is; so does the ratio attribute.
   n.ignoreAttrs({"ratio", "seed", "is_test"});
   if (n.hasInput(2)) {
     std::optional<SmallVector<int64_t>> training = constantInts(n, 2);
     if (!training)
-      return n.emitError() << "input 2 (training_mode) must be a constant "
-                              "boolean";
-    if (llvm::any_of(*training, [](int64_t v) { return v != 0; }))
-      return n.emitError() << "training mode is not supported (kiln compiles "
-                              "for inference)";
+      return importRuntimeDropout(n);
+    if (llvm::any_of(*training, [](int64_t v) { return v != 0; })) {
+      if (!n.hasInput(1))
+        return n.emitError() << "training mode with the default ratio 0.5 "
+                                "drops at random, which kiln does not "
+                                "support";
+      if (!n.constantInput(1))
+        return importRuntimeDropout(n);
+      if (!isConstantZero(n, 1))
+        return n.emitError() << "training mode with a non-zero ratio drops "
+                                "at random, which kiln does not support";
+    }
   }
   // Outside training nothing is dropped: the mask is all true (bool from
   // opset 10, ones of the input's type before).
@@ -232,8 +252,11 @@ static LogicalResult importConcat(NodeImporter &n) {
 /// Reshape to a target computed at run time (symbolic dims). When every
 /// entry is known statically (constants, or the input's own dims read with
 /// Shape) it is a model.reshape after all; otherwise the result type keeps
-/// the entries known statically and the rest are `?`.
-static LogicalResult importDynamicReshape(NodeImporter &n, Value x) {
+/// the entries known statically and the rest are `?`. With `allowZero` a 0
+/// entry is a size-0 dim, which model.reshape cannot state: such a target
+/// stays a model.dynamic_reshape {allowzero}.
+static LogicalResult importDynamicReshape(NodeImporter &n, Value x,
+                                          bool allowZero) {
   FailureOr<RankedTensorType> shapeType = n.inputType(1);
   if (failed(shapeType))
     return failure();
@@ -248,6 +271,27 @@ static LogicalResult importDynamicReshape(NodeImporter &n, Value x) {
   auto inputType = cast<RankedTensorType>(x.getType());
   SmallVector<std::optional<int64_t>> known =
       model::knownReshapeTarget(x, *shape);
+  if (allowZero) {
+    // A 0 here is either a constant (a size-0 dim) or a copy of the input's
+    // dim at that index (knownReshapeTarget's 0); both are that size when
+    // the input's dim is static, and only constants are taken otherwise.
+    SmallVector<model::ShapeEntry> entries = model::knownShapeEntries(*shape);
+    SmallVector<int64_t> dims;
+    for (auto [i, entry] : llvm::enumerate(entries)) {
+      int64_t dim = ShapedType::kDynamic;
+      if (entry.constant && *entry.constant >= 0)
+        dim = *entry.constant;
+      else if (entry.dimOf == x)
+        dim = inputType.getDimSize(entry.dim);
+      dims.push_back(dim);
+    }
+    FailureOr<Value> reshaped = n.createTyped<model::DynamicReshapeOp>(
+        inputType.clone(dims), {x, *shape});
+    if (failed(reshaped))
+      return failure();
+    cast<model::DynamicReshapeOp>(reshaped->getDefiningOp()).setAllowzero(true);
+    return n.setOutput(0, reshaped);
+  }
   if (llvm::all_of(known, [](auto entry) { return entry.has_value(); })) {
     SmallVector<int64_t> target;
     for (std::optional<int64_t> entry : known)
@@ -279,25 +323,26 @@ static LogicalResult importReshape(NodeImporter &n) {
   if (failed(allowZero))
     return failure();
   if (!n.constantInput(1)) {
-    if (*allowZero)
-      return n.emitError() << "allowzero = 1 with a shape computed at run "
-                              "time is not supported";
     FailureOr<Value> x = n.input(0);
     if (failed(x))
       return failure();
-    return importDynamicReshape(n, *x);
+    return importDynamicReshape(n, *x, *allowZero != 0);
   }
   FailureOr<SmallVector<int64_t>> shape = n.constantIntInput(1, "shape");
   if (failed(shape))
     return failure();
-  // allowzero = 1 makes a 0 entry a real size-0 dim; without 0 entries it is
-  // the same as the default.
-  if (*allowZero && llvm::is_contained(*shape, 0))
-    return n.emitError() << "allowzero = 1 with a 0 in the target shape "
-                         << formatShape(*shape) << " is not supported";
+  // allowzero = 1 makes a 0 entry a real size-0 dim, which model.reshape
+  // cannot state; without 0 entries it is the same as the default.
   FailureOr<Value> x = n.input(0);
   if (failed(x))
     return failure();
+  if (*allowZero && llvm::is_contained(*shape, 0)) {
+    if (llvm::is_contained(*shape, -1))
+      return n.emitError() << "allowzero = 1 with both 0 and -1 in the "
+                              "target shape "
+                           << formatShape(*shape) << " is invalid";
+    return importDynamicReshape(n, *x, /*allowZero=*/true);
+  }
   return n.setOutput(0, n.createOrFold<model::ReshapeOp>(
                             {*x}, {n.named("shape", n.i64Array(*shape))}));
 }
@@ -350,11 +395,14 @@ static LogicalResult importFlatten(NodeImporter &n) {
 }
 
 /// Unsqueeze: `axes` (indices into the result) is an attribute before opset
-/// 13 and a constant input since.
+/// 13 and an input since; computed at run time, it takes
+/// model.dynamic_unsqueeze (OnnxDynamicOps.cpp).
 static LogicalResult importUnsqueeze(NodeImporter &n) {
   bool axesAsInput = n.opset >= 13;
   if (failed(n.checkInputCount(axesAsInput ? 2 : 1, axesAsInput ? 2 : 1)))
     return failure();
+  if (axesAsInput && !n.constantInput(1))
+    return importDynamicUnsqueeze(n);
   FailureOr<RankedTensorType> type = n.inputType(0);
   if (failed(type))
     return failure();
@@ -385,13 +433,17 @@ static LogicalResult importUnsqueeze(NodeImporter &n) {
                             {*x}, {n.named("axes", n.i64Array(*normalized))}));
 }
 
-/// Squeeze: `axes` is an attribute before opset 13 and an optional constant
-/// input since; without axes every static size-1 dim goes (a dynamic dim is
-/// taken to be > 1, as exporters only squeeze dims they know).
+/// Squeeze: `axes` is an attribute before opset 13 and an optional input
+/// since (computed at run time, it takes model.dynamic_squeeze in
+/// OnnxDynamicOps.cpp); without axes every static size-1 dim goes (a
+/// dynamic dim is taken to be > 1, as exporters only squeeze dims they
+/// know).
 static LogicalResult importSqueeze(NodeImporter &n) {
   bool axesAsInput = n.opset >= 13;
   if (failed(n.checkInputCount(1, axesAsInput ? 2 : 1)))
     return failure();
+  if (axesAsInput && n.hasInput(1) && !n.constantInput(1))
+    return importDynamicSqueeze(n);
   FailureOr<RankedTensorType> type = n.inputType(0);
   if (failed(type))
     return failure();
@@ -542,9 +594,7 @@ static LogicalResult importSliceWith(NodeImporter &n, ArrayRef<int64_t> starts,
         data && type->hasStaticShape())
       return n.setConstantOutput(
           0, reverseSliceConstant(data, starts, ends, *normalized, steps));
-    return n.emitError() << "negative slice steps (reversing slices) are "
-                            "supported only on constant data, got step "
-                         << *llvm::find_if(steps, [](int64_t s) { return s < 0; });
+    return importDynamicSlice(n);
   }
 
   // Shape chains slice 1-D shape vectors (Shape -> Slice -> Concat), which
@@ -559,10 +609,16 @@ static LogicalResult importSliceWith(NodeImporter &n, ArrayRef<int64_t> starts,
                                    n.named("steps", n.i64Array(steps))}));
 }
 
-/// Slice since opset 10: starts, ends, axes and steps are constant inputs.
+/// Slice since opset 10: starts, ends, axes and steps are inputs. Constant
+/// ones with positive steps give model.slice, and a negative step on
+/// constant data folds; an input computed at run time or a negative step on
+/// other data, model.dynamic_slice (OnnxDynamicOps.cpp).
 static LogicalResult importSlice(NodeImporter &n) {
   if (failed(n.checkInputCount(3, 5)))
     return failure();
+  for (int64_t i = 1; i < n.numInputs(); ++i)
+    if (n.hasInput(i) && !n.constantInput(i))
+      return importDynamicSlice(n);
   FailureOr<SmallVector<int64_t>> starts = n.constantIntInput(1, "starts");
   FailureOr<SmallVector<int64_t>> ends = n.constantIntInput(2, "ends");
   if (failed(starts) || failed(ends))

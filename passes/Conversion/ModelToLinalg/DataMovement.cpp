@@ -187,7 +187,7 @@ struct ShapePattern : OpConversionPattern<ShapeOp> {
 
 // dynamic_reshape: the ONNX rules on run-time values. With v_i the requested
 // entries and d_i the input dims:
-//   r_i = v_i == 0 ? d_i : v_i
+//   r_i = v_i == 0 ? d_i : v_i   (r_i = v_i with allowzero)
 //   known = product of r_i over the entries that are not -1
 //   out_i = r_i == -1 ? (product of d_i) / known : r_i
 struct DynamicReshapePattern : OpConversionPattern<DynamicReshapeOp> {
@@ -214,7 +214,8 @@ struct DynamicReshapePattern : OpConversionPattern<DynamicReshapeOp> {
     for (int64_t i = 0; i < resultType.getRank(); ++i) {
       Value v = tensor::ExtractOp::create(rewriter, loc, shape,
                                           ValueRange{indexConstant(rewriter, loc, i)});
-      if (i < inputType.getRank()) {
+      // With allowzero a 0 is a size-0 dim, not a copy.
+      if (i < inputType.getRank() && !op.getAllowzero()) {
         Value isCopy = arith::CmpIOp::create(
             rewriter, loc, arith::CmpIPredicate::eq, v, zero);
         v = arith::SelectOp::create(rewriter, loc, isCopy, inputDim(i), v);

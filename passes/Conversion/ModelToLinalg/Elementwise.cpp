@@ -97,8 +97,17 @@ Value scalarOf(BitShiftOp op, OpBuilder &b, Location loc, ValueRange a) {
 Value scalarOf(ModOp op, OpBuilder &b, Location loc, ValueRange a) {
   if (isFloat(a[0]))
     return arith::RemFOp::create(b, loc, a[0], a[1]);
-  SafeDivisor d = safeDivisor(b, loc, a[0], a[1]);
   Value zero = constantLike(b, loc, a[0], 0);
+  if (op.getAsUnsigned()) {
+    // Only a zero divisor traps.
+    Value isZero =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, a[1], zero);
+    Value divisor = arith::SelectOp::create(
+        b, loc, isZero, constantLike(b, loc, a[1], 1), a[1]);
+    Value r = arith::RemUIOp::create(b, loc, a[0], divisor);
+    return arith::SelectOp::create(b, loc, isZero, zero, r);
+  }
+  SafeDivisor d = safeDivisor(b, loc, a[0], a[1]);
   Value r = arith::RemSIOp::create(b, loc, a[0], d.divisor);
   if (!op.getFmod()) {
     Value rNegative =

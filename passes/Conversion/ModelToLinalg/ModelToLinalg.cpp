@@ -209,6 +209,7 @@ void kiln::populateModelToLinalgPatterns(RewritePatternSet &patterns,
   model_to_linalg::populateSamplingPatterns(patterns, facts);
   model_to_linalg::populateTransformerPatterns(patterns, facts);
   model_to_linalg::populateRecurrentPatterns(patterns, facts);
+  model_to_linalg::populateDynamicPatterns(patterns, facts);
 }
 
 namespace {

@@ -59,6 +59,10 @@ void populateTransformerPatterns(mlir::RewritePatternSet &patterns,
                                  const DimFacts *facts);
 void populateRecurrentPatterns(mlir::RewritePatternSet &patterns,
                                const DimFacts *facts);
+/// dynamic_slice / dynamic_squeeze / dynamic_unsqueeze, non_zero, compress
+/// and dropout (Dynamic.cpp).
+void populateDynamicPatterns(mlir::RewritePatternSet &patterns,
+                             const DimFacts *facts);
 
 /// A conversion pattern that knows which dims are proven equal.
 template <typename OpTy>

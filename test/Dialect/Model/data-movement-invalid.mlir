@@ -332,6 +332,15 @@ func.func @gather_elements_type(%d: tensor<3x3xf32>, %i: tensor<3x3xi16>) {
 
 // -----
 
+func.func @gather_nd_unsigned(%d: tensor<3x3xf32>, %i: tensor<2x2xui32>) {
+  // expected-error @+2 {{indices must be i32 or i64, got 'ui32'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = model.gather_nd %d, %i : (tensor<3x3xf32>, tensor<2x2xui32>) -> tensor<2xf32>
+  return
+}
+
+// -----
+
 func.func @gather_nd_tuple(%d: tensor<3x3xf32>, %i: tensor<2x?xi64>) {
   // expected-error @+2 {{the last dim of indices (the tuple length) must be static}}
   // expected-error @+1 {{failed to infer returned types}}

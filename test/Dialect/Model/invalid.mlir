@@ -347,6 +347,17 @@ func.func @gather_index_type(%a: tensor<8xf32>, %i: tensor<2xf32>) {
 
 // -----
 
+/// ONNX's indices are signed; a u64 index read as signed would count from
+/// the end instead of being out of range.
+func.func @gather_unsigned_indices(%a: tensor<8xf32>, %i: tensor<2xui64>) {
+  // expected-error @+2 {{indices must be i32 or i64, got 'ui64'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = model.gather %a, %i {axis = 0 : i64} : (tensor<8xf32>, tensor<2xui64>) -> tensor<2xf32>
+  return
+}
+
+// -----
+
 func.func @weight_name() {
   // expected-error @+1 {{'model.weight' op weight name must not be empty}}
   %0 = model.weight "" dense<1.0> : tensor<2xf32>
@@ -477,6 +488,14 @@ func.func @unknown_attr(%x: tensor<4xf32> {model.shape = 3 : i64}) {
 // expected-error @+1 {{a dim name must not be empty (use '?')}}
 func.func @empty_dim_name(%x: tensor<?xf32> {model.dims = #model.dims<[""]>}) {
   return
+}
+
+// -----
+
+func.func @as_unsigned_requires_signless(%a: tensor<4xui64>) -> tensor<4xui64> {
+  // expected-error @+1 {{'model.mod' op `as_unsigned` requires signless integer operands, got 'ui64'}}
+  %0 = model.mod %a, %a {as_unsigned} : (tensor<4xui64>, tensor<4xui64>) -> tensor<4xui64>
+  return %0 : tensor<4xui64>
 }
 
 // -----
