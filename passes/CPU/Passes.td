@@ -100,4 +100,23 @@ def CPULowerStridedCopies : Pass<"kiln-cpu-lower-strided-copies"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def CPUParallelLoops : Pass<"kiln-cpu-parallel-loops", "mlir::ModuleOp"> {
+  let summary = "Run outermost scf.forall loops on memrefs through the "
+                "runtime's exec->parallel_for";
+  let description = [{
+    For each outermost `scf.forall` without shared outputs (after
+    bufferization) in a function that has the `kiln.exec` argument, the body
+    becomes an internal `llvm.func` `body(closure, begin, end)` that runs the
+    linearized iterations [begin, end); the loop's captured values (memref
+    descriptors, scalars, the exec pointer, the bounds) are stored in a
+    closure struct on the stack, and the loop becomes a call of
+    exec->parallel_for (include/kiln/abi.h). A loop of at most one iteration
+    calls the body directly. The iterations of an `scf.forall` write disjoint
+    memory by construction, so they may run concurrently. Loops nested in a
+    body stay serial (parallel_for called from a body runs inline anyway).
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect", "mlir::scf::SCFDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
 #endif // KILN_CPU_PASSES_TD

@@ -95,6 +95,9 @@ void kiln::buildCPULoweringPipeline(OpPassManager &pm,
   pm.addPass(createConvertBufferizationToMemRefPass());
   pm.addNestedPass<func::FuncOp>(cpu::createCPULowerStridedCopies());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  // After the linalg ops inside the loops became loops (the bodies become
+  // llvm.func, which func-nested passes do not visit).
+  pm.addPass(cpu::createCPUParallelLoops());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());

@@ -57,6 +57,21 @@ run_set() {
     fi
   done
   ((status == 0)) || fail "$label: outputs missing or differing from the reference"
+  # KILN_E2E_THREADS="1 2": the outputs must be bitwise the same with each
+  # thread count (iterations of a parallel loop write disjoint memory).
+  local threads
+  for threads in ${KILN_E2E_THREADS:-}; do
+    local per=()
+    for ((i = 0; i < ${#outputs[@]}; i++)); do
+      per+=("--output=@$workdir/out_${i}_t$threads.npy")
+    done
+    "$run" "$pkg" "${inputs[@]}" "${per[@]}" "--threads=$threads" ||
+      fail "$label: kiln-run --threads=$threads exited with $?"
+    for ((i = 0; i < ${#outputs[@]}; i++)); do
+      cmp -s "$workdir/out_$i.npy" "$workdir/out_${i}_t$threads.npy" ||
+        fail "$label: output $i differs with --threads=$threads"
+    done
+  done
 }
 
 # The fixture's own inputs, then every extra size a dynamic fixture has
