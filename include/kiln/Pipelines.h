@@ -12,34 +12,52 @@
 
 namespace kiln {
 
-/// Options of the target-neutral pipeline
-/// (`kiln-opt --kiln-model-to-linalg-pipeline="..."`).
-struct ModelToLinalgPipelineOptions
-    : mlir::PassPipelineOptions<ModelToLinalgPipelineOptions> {
-  Option<bool> fuseAttention{
+/// The options every pipeline from the `model` dialect takes: which fusions
+/// run and how the fused ops lower. `Derived` is the pipeline's options
+/// struct (PassPipelineOptions is CRTP).
+template <typename Derived>
+struct FusionPipelineOptions : mlir::PassPipelineOptions<Derived> {
+  using BoolOption = mlir::detail::PassOptions::Option<bool>;
+  BoolOption fuseAttention{
       *this, "fuse-attention",
       llvm::cl::desc("Rewrite decomposed attention into fused.attention"),
       llvm::cl::init(true)};
-  Option<bool> flashAttention{
+  BoolOption flashAttention{
       *this, "flash-attention",
       llvm::cl::desc("Lower fused.attention by tiled online softmax (else "
                      "the reference decomposition, which materializes the "
                      "[Sq, Sk] scores)"),
       llvm::cl::init(true)};
-  Option<bool> fuseMoE{
+  BoolOption fuseMoE{
       *this, "fuse-moe",
       llvm::cl::desc("Rewrite exported mixture-of-experts blocks into "
                      "fused.moe"),
       llvm::cl::init(true)};
-  Option<bool> fuseSSD{
+  BoolOption fuseSSD{
       *this, "fuse-ssd",
       llvm::cl::desc("Rewrite the Mamba-2 minimal SSD reference into fused.ssd"),
       llvm::cl::init(true)};
-  Option<bool> fuseElementwise{
+  BoolOption fuseElementwise{
       *this, "fuse-elementwise",
       llvm::cl::desc("Fuse producer/consumer elementwise linalg ops"),
       llvm::cl::init(true)};
-  Option<bool> fusionReport{
+
+  /// These choices, set on another pipeline's options.
+  template <typename Other>
+  void copyFusionOptionsTo(FusionPipelineOptions<Other> &other) const {
+    other.fuseAttention = fuseAttention;
+    other.flashAttention = flashAttention;
+    other.fuseMoE = fuseMoE;
+    other.fuseSSD = fuseSSD;
+    other.fuseElementwise = fuseElementwise;
+  }
+};
+
+/// Options of the target-neutral pipeline
+/// (`kiln-opt --kiln-model-to-linalg-pipeline="..."`).
+struct ModelToLinalgPipelineOptions
+    : FusionPipelineOptions<ModelToLinalgPipelineOptions> {
+  BoolOption fusionReport{
       *this, "fusion-report",
       llvm::cl::desc("Record fused instances and near misses on the "
                      "functions (kiln.fusion.fused / kiln.fusion.near_misses) "
@@ -48,31 +66,7 @@ struct ModelToLinalgPipelineOptions
 };
 
 /// Options of the CPU pipelines (`kiln-opt --kiln-cpu-pipeline="..."`).
-struct CPUPipelineOptions : mlir::PassPipelineOptions<CPUPipelineOptions> {
-  Option<bool> fuseAttention{
-      *this, "fuse-attention",
-      llvm::cl::desc("Rewrite decomposed attention into fused.attention"),
-      llvm::cl::init(true)};
-  Option<bool> flashAttention{
-      *this, "flash-attention",
-      llvm::cl::desc("Lower fused.attention by tiled online softmax (else "
-                     "the reference decomposition, which materializes the "
-                     "[Sq, Sk] scores)"),
-      llvm::cl::init(true)};
-  Option<bool> fuseMoE{
-      *this, "fuse-moe",
-      llvm::cl::desc("Rewrite exported mixture-of-experts blocks into "
-                     "fused.moe"),
-      llvm::cl::init(true)};
-  Option<bool> fuseSSD{
-      *this, "fuse-ssd",
-      llvm::cl::desc("Rewrite the Mamba-2 minimal SSD reference into fused.ssd"),
-      llvm::cl::init(true)};
-  Option<bool> fuseElementwise{
-      *this, "fuse-elementwise",
-      llvm::cl::desc("Fuse producer/consumer elementwise linalg ops"),
-      llvm::cl::init(true)};
-};
+struct CPUPipelineOptions : FusionPipelineOptions<CPUPipelineOptions> {};
 
 /// model dialect -> canonical linalg on tensors, for every target: the
 /// fusion passes (fused ops), then named contractions, linalg.softmax,

@@ -122,11 +122,7 @@ void kiln::buildLinalgToCPUPipeline(OpPassManager &pm,
 void kiln::buildCPUPipeline(OpPassManager &pm,
                             const CPUPipelineOptions &options) {
   ModelToLinalgPipelineOptions neutral;
-  neutral.fuseElementwise = options.fuseElementwise;
-  neutral.fuseAttention = options.fuseAttention;
-  neutral.flashAttention = options.flashAttention;
-  neutral.fuseMoE = options.fuseMoE;
-  neutral.fuseSSD = options.fuseSSD;
+  options.copyFusionOptionsTo(neutral);
   buildModelToLinalgPipeline(pm, neutral);
   buildLinalgToCPUPipeline(pm, options);
 }

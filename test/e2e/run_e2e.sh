@@ -28,6 +28,21 @@ echo "+ $compile $model_dir/model.onnx -o $pkg ${extra[*]}"
 "$compile" "$model_dir/model.onnx" -o "$pkg" "${extra[@]}" || fail "kiln-compile exited with $?"
 [[ -f "$pkg" ]] || fail "kiln-compile wrote no $pkg"
 
+# KILN_E2E_CROSS_FLAGS: a second package compiled with these flags instead
+# (e.g. --fuse=all next to --fuse=none); on every input set its outputs must
+# equal this package's within KILN_E2E_CROSS_RTOL (default 1e-5) max-norm
+# relative error: two compilations of one model agree far more tightly than
+# either agrees with PyTorch.
+cross_pkg=""
+if [[ -n "${KILN_E2E_CROSS_FLAGS:-}" ]]; then
+  read -r -a cross <<< "$KILN_E2E_CROSS_FLAGS"
+  cross_pkg="$workdir/$name.cross.kpkg"
+  rm -f "$cross_pkg"
+  echo "+ $compile $model_dir/model.onnx -o $cross_pkg ${cross[*]}"
+  "$compile" "$model_dir/model.onnx" -o "$cross_pkg" "${cross[@]}" || fail "kiln-compile ${cross[*]} exited with $?"
+fi
+cross_rtol=${KILN_E2E_CROSS_RTOL:-1e-5}
+
 # Runs the package on one set of inputs (input_*.npy in $1, index order,
 # never lexicographic) and compares every output with expected_*.npy.
 run_set() {
@@ -57,6 +72,18 @@ run_set() {
     fi
   done
   ((status == 0)) || fail "$label: outputs missing or differing from the reference"
+  if [[ -n "$cross_pkg" ]]; then
+    local other=()
+    for ((i = 0; i < ${#outputs[@]}; i++)); do
+      other+=("--output=@$workdir/out_${i}_cross.npy")
+    done
+    "$run" "$cross_pkg" "${inputs[@]}" "${other[@]}" || fail "$label: kiln-run of the ${cross[*]} package exited with $?"
+    for ((i = 0; i < ${#outputs[@]}; i++)); do
+      "$python" "$here/compare_npy.py" "$workdir/out_$i.npy" "$workdir/out_${i}_cross.npy" \
+          --atol inf --rtol "$cross_rtol" ||
+        fail "$label: output $i differs from the ${cross[*]} package's (rtol $cross_rtol)"
+    done
+  fi
   # KILN_E2E_THREADS="1 2": the outputs must be bitwise the same with each
   # thread count (iterations of a parallel loop write disjoint memory).
   local threads

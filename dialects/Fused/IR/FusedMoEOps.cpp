@@ -41,7 +41,7 @@ LogicalResult checkShape(Operation *op, Value value, StringRef what,
 
 bool kiln::fused::isKnownMoEActivation(StringRef name) {
   return llvm::StringSwitch<bool>(name)
-      .Cases("silu", "gelu", "gelu_tanh", "relu", true)
+      .Cases({"silu", "gelu", "gelu_tanh", "relu"}, true)
       .Default(false);
 }
 

@@ -322,7 +322,7 @@ void DimEquivalence::visit(Operation *op) {
       })
       .Case([&](ConcatOp c) {
         for (int64_t i = 0; i < rank; ++i) {
-          if (i == c.getAxis())
+          if (static_cast<uint64_t>(i) == c.getAxis())
             continue;
           SmallVector<std::pair<Value, int64_t>> sources;
           for (Value input : c.getInputs())

@@ -17,6 +17,7 @@
 #include "lib/frontend/onnx/OnnxFormula.h"
 
 #include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 
 #include <cmath>
 
@@ -91,6 +92,48 @@ FailureOr<Value> optionalInput(NodeImporter &n, int64_t i) {
   return n.input(i);
 }
 
+/// (operand - zero_point) in i32, after checking that the zero point has the
+/// operand's element type; `broadcastZeroPoint` shapes it against the
+/// operand. Without a zero point just the widened operand.
+FailureOr<Value>
+subtractZeroPoint(NodeImporter &n, Formula &f, Value operand, Value zeroPoint,
+                  StringRef role,
+                  llvm::function_ref<FailureOr<Value>()> broadcastZeroPoint) {
+  auto i32 = IntegerType::get(n.getContext(), 32);
+  Type element = getElementTypeOrSelf(operand);
+  Value wide = f.cast(operand, i32);
+  if (!zeroPoint)
+    return wide;
+  if (getElementTypeOrSelf(zeroPoint) != element)
+    return n.emitError() << role << " has element type "
+                         << getElementTypeOrSelf(zeroPoint)
+                         << " but its operand has " << element;
+  FailureOr<Value> zp = broadcastZeroPoint();
+  if (failed(zp))
+    return failure();
+  Value result = f.sub(wide, f.cast(*zp, i32));
+  if (!result)
+    return failure();
+  return result;
+}
+
+/// The checks QLinearMatMul and QLinearConv share: floating-point scales
+/// and an int8/uint8 y_zero_point, whose type is the result's.
+FailureOr<IntegerType> checkQLinearParameters(NodeImporter &n,
+                                              ArrayRef<Value> scales,
+                                              Value yZero) {
+  for (Value scale : scales)
+    if (!isa<FloatType>(getElementTypeOrSelf(scale)))
+      return n.emitError() << "scales must be floating point, got "
+                           << getElementTypeOrSelf(scale);
+  Type outElement = getElementTypeOrSelf(yZero);
+  if (!isQuantizedInteger(outElement) ||
+      outElement.getIntOrFloatBitWidth() != 8)
+    return n.emitError() << "y_zero_point must be int8 or uint8, got "
+                         << outElement;
+  return cast<IntegerType>(outElement);
+}
+
 } // namespace
 
 // DequantizeLinear: (x - x_zero_point) * x_scale, in the scale's type.
@@ -158,15 +201,18 @@ static LogicalResult importQuantizeLinear(NodeImporter &n) {
     if (failed(saturate))
       return failure();
   }
-  // Opset 23's precision of x / y_scale: kiln divides in f32 as for the
-  // earlier opsets (0, the default), which is FLOAT's (1) exactly.
+  // Opset 23's precision of x / y_scale: 0 (the default) divides in
+  // y_scale's type, FLOAT (1) in f32.
+  int64_t precision = 0;
   if (n.opset >= 23) {
-    FailureOr<int64_t> precision = n.intAttr("precision", 0);
-    if (failed(precision))
+    FailureOr<int64_t> requested = n.intAttr("precision", 0);
+    if (failed(requested))
       return failure();
-    if (*precision != 0 && *precision != 1)
-      return n.emitError() << "precision " << *precision
-                           << " is not supported (kiln divides in FLOAT)";
+    precision = *requested;
+    if (precision != 0 && precision != 1)
+      return n.emitError() << "precision " << precision
+                           << " is not supported (only the default and "
+                              "FLOAT are)";
   }
   FailureOr<Value> x = n.input(0), scale = n.input(1);
   FailureOr<Value> zeroPoint = optionalInput(n, 2);
@@ -208,15 +254,24 @@ static LogicalResult importQuantizeLinear(NodeImporter &n) {
   FailureOr<Value> s = broadcastParameter(n, f, *scale, xType, "scale");
   if (failed(s))
     return failure();
-  Value q = f.round(f.div(f.toF32(*x), f.toF32(*s)));
+  // x / y_scale in f64 where the reference divides in f64: before opset 23
+  // in numpy's promotion of x and y_scale, from 23 in y_scale's type unless
+  // precision says FLOAT; in f32 otherwise. The rounded quotient plus the
+  // zero point is an integer that f32 holds exactly in 16-bit range.
+  Type divisionType = Float32Type::get(n.getContext());
+  bool scaleIsF64 = getElementTypeOrSelf(*s).isF64();
+  if (precision == 0 &&
+      (scaleIsF64 || (n.opset < 23 && xElement.isF64())))
+    divisionType = Float64Type::get(n.getContext());
+  Value q = f.round(f.div(f.cast(*x, divisionType), f.cast(*s, divisionType)));
   if (*zeroPoint) {
     FailureOr<Value> zp =
         broadcastParameter(n, f, *zeroPoint, xType, "zero point");
     if (failed(zp))
       return failure();
-    q = f.add(q, f.toF32(*zp));
+    q = f.add(q, f.cast(*zp, divisionType));
   }
-  Value result = f.saturate(q, cast<IntegerType>(outElement));
+  Value result = f.saturate(f.toF32(q), cast<IntegerType>(outElement));
   if (f.failed())
     return failure();
   return n.setOutput(0, result);
@@ -293,7 +348,6 @@ FailureOr<Value> matmulParameter(NodeImporter &n, Formula &f, Value param,
 /// matmulParameter says; without a zero point just the widened operand.
 FailureOr<Value> shiftedI32(NodeImporter &n, Formula &f, Value operand,
                             Value zeroPoint, bool isLhs, StringRef role) {
-  auto i32 = IntegerType::get(n.getContext(), 32);
   auto type = cast<RankedTensorType>(operand.getType());
   if (!isQuantizedInteger(type.getElementType()) ||
       type.getElementType().getIntOrFloatBitWidth() != 8)
@@ -301,20 +355,9 @@ FailureOr<Value> shiftedI32(NodeImporter &n, Formula &f, Value operand,
                          << type.getElementType();
   if (type.getRank() < 1)
     return n.emitError() << "operands must have rank >= 1";
-  Value wide = f.cast(operand, i32);
-  if (!zeroPoint)
-    return wide;
-  if (getElementTypeOrSelf(zeroPoint) != type.getElementType())
-    return n.emitError() << role << " has element type "
-                         << getElementTypeOrSelf(zeroPoint)
-                         << " but its operand has " << type.getElementType();
-  FailureOr<Value> zp = matmulParameter(n, f, zeroPoint, type, isLhs, role);
-  if (failed(zp))
-    return failure();
-  Value result = f.sub(wide, f.cast(*zp, i32));
-  if (!result)
-    return failure();
-  return result;
+  return subtractZeroPoint(n, f, operand, zeroPoint, role, [&] {
+    return matmulParameter(n, f, zeroPoint, type, isLhs, role);
+  });
 }
 
 } // namespace
@@ -355,15 +398,10 @@ static LogicalResult importQLinearMatMul(NodeImporter &n) {
   }
   Value a = in[0], aScale = in[1], aZero = in[2], b = in[3], bScale = in[4],
         bZero = in[5], yScale = in[6], yZero = in[7];
-  for (Value scale : {aScale, bScale, yScale})
-    if (!isa<FloatType>(getElementTypeOrSelf(scale)))
-      return n.emitError() << "scales must be floating point, got "
-                           << getElementTypeOrSelf(scale);
-  Type outElement = getElementTypeOrSelf(yZero);
-  if (!isQuantizedInteger(outElement) ||
-      outElement.getIntOrFloatBitWidth() != 8)
-    return n.emitError() << "y_zero_point must be int8 or uint8, got "
-                         << outElement;
+  FailureOr<IntegerType> outElement =
+      checkQLinearParameters(n, {aScale, bScale, yScale}, yZero);
+  if (failed(outElement))
+    return failure();
   auto yZeroType = cast<RankedTensorType>(yZero.getType());
   auto yScaleType = cast<RankedTensorType>(yScale.getType());
   if (yZeroType.getNumElements() != 1 || yScaleType.getNumElements() != 1)
@@ -388,7 +426,7 @@ static LogicalResult importQLinearMatMul(NodeImporter &n) {
   Value rescaled =
       f.div(f.mul(f.mul(product, f.toF32(*sa)), f.toF32(*sb)), f.toF32(yScale));
   Value shifted = f.add(f.round(rescaled), f.toF32(yZero));
-  Value result = f.saturate(shifted, cast<IntegerType>(outElement));
+  Value result = f.saturate(shifted, *outElement);
   if (f.failed())
     return failure();
   return n.setOutput(0, result);
@@ -437,7 +475,6 @@ FailureOr<Value> convParameter(NodeImporter &n, Formula &f, Value param,
 FailureOr<Value> shiftedConvOperand(NodeImporter &n, Formula &f, Value operand,
                                     Value zeroPoint, bool perChannel,
                                     StringRef role) {
-  auto i32 = IntegerType::get(n.getContext(), 32);
   auto type = cast<RankedTensorType>(operand.getType());
   Type element = type.getElementType();
   if (!isQuantizedInteger(element) || element.getIntOrFloatBitWidth() != 8)
@@ -446,22 +483,10 @@ FailureOr<Value> shiftedConvOperand(NodeImporter &n, Formula &f, Value operand,
     return n.emitError() << "x and w must have rank >= 3 and w static "
                             "output channels, got "
                          << formatShape(type.getShape());
-  Value wide = f.cast(operand, i32);
-  if (!zeroPoint)
-    return wide;
-  if (getElementTypeOrSelf(zeroPoint) != element)
-    return n.emitError() << role << " has element type "
-                         << getElementTypeOrSelf(zeroPoint)
-                         << " but its operand has " << element;
-  FailureOr<Value> zp =
-      convParameter(n, f, zeroPoint, type.getRank(), 0, type.getDimSize(0),
-                    perChannel, role);
-  if (failed(zp))
-    return failure();
-  Value result = f.sub(wide, f.cast(*zp, i32));
-  if (!result)
-    return failure();
-  return result;
+  return subtractZeroPoint(n, f, operand, zeroPoint, role, [&] {
+    return convParameter(n, f, zeroPoint, type.getRank(), 0,
+                         type.getDimSize(0), perChannel, role);
+  });
 }
 
 } // namespace
@@ -509,15 +534,10 @@ static LogicalResult importQLinearConv(NodeImporter &n) {
   Value x = in[0], xScale = in[1], xZero = in[2], w = in[3], wScale = in[4],
         wZero = in[5], yScale = in[6], yZero = in[7];
   Value bias = in.size() > 8 ? in[8] : Value();
-  for (Value scale : {xScale, wScale, yScale})
-    if (!isa<FloatType>(getElementTypeOrSelf(scale)))
-      return n.emitError() << "scales must be floating point, got "
-                           << getElementTypeOrSelf(scale);
-  Type outElement = getElementTypeOrSelf(yZero);
-  if (!isQuantizedInteger(outElement) ||
-      outElement.getIntOrFloatBitWidth() != 8)
-    return n.emitError() << "y_zero_point must be int8 or uint8, got "
-                         << outElement;
+  FailureOr<IntegerType> outElement =
+      checkQLinearParameters(n, {xScale, wScale, yScale}, yZero);
+  if (failed(outElement))
+    return failure();
   auto i32 = IntegerType::get(n.getContext(), 32);
   if (bias && getElementTypeOrSelf(bias) != i32)
     return n.emitError() << "B must be int32, got "
@@ -552,8 +572,7 @@ static LogicalResult importQLinearConv(NodeImporter &n) {
   Value scale = f.div(f.mul(f.toF32(*sx), f.toF32(*sw)), f.toF32(*sy));
   Value rescaled = f.mul(f.cast(*acc, f64), f.cast(scale, f64));
   Value shifted = f.add(f.round(rescaled), f.cast(*zy, f64));
-  Value result =
-      f.saturate(f.toF32(shifted), cast<IntegerType>(outElement));
+  Value result = f.saturate(f.toF32(shifted), *outElement);
   if (f.failed())
     return failure();
   return n.setOutput(0, result);

@@ -17,15 +17,6 @@ using namespace kiln::model_to_linalg;
 
 namespace {
 
-Value floatConstant(OpBuilder &b, Location loc, Type type, double value) {
-  return arith::ConstantOp::create(b, loc, type,
-                                   b.getFloatAttr(type, value));
-}
-
-Value zeroOf(OpBuilder &b, Location loc, Type type) {
-  return arith::ConstantOp::create(b, loc, type, b.getZeroAttr(type));
-}
-
 /// A zero-filled accumulator of `type` whose dynamic dims are `sizes` (all
 /// dims, static ones included, as folded results).
 Value zeroAccumulator(OpBuilder &b, Location loc, RankedTensorType type,

@@ -20,10 +20,6 @@ using namespace kiln::model_to_linalg;
 
 namespace {
 
-Value indexConstant(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantIndexOp::create(b, loc, v);
-}
-
 /// Dim `i` of `value` as an i64 (the element type of shape tensors).
 Value i64Dim(OpBuilder &b, Location loc, Value value, int64_t i) {
   return arith::IndexCastOp::create(b, loc, b.getI64Type(),
@@ -395,9 +391,10 @@ struct ConcatPattern : CheckedPattern<ConcatOp> {
                        "the inputs' sizes do not concatenate into the result "
                        "(dims other than the axis differ, or the axis sizes "
                        "do not add up)");
-      for (auto [k, input] : llvm::enumerate(inputs)) {
+      for (size_t k = 0; k < inputs.size(); ++k) {
         if (!guarded[k])
           continue;
+        Value &input = inputs[k];
         Value original = input;
         input = scf::IfOp::create(
                     rewriter, loc, ok,

@@ -118,6 +118,24 @@ Value reshapeTo(OpBuilder &b, Location loc, Value input,
   return tensor::ReshapeOp::create(b, loc, resultType, input, shape);
 }
 
+/// The end of a squeeze or unsqueeze of run-time axes: `sizes` must also meet
+/// the result's static dims, and `op` becomes the reshape of `input` to
+/// them, built only when every check in `checks` held.
+void replaceByReshape(ConversionPatternRewriter &rewriter, Operation *op,
+                      Value input, RankedTensorType resultType,
+                      ArrayRef<Value> sizes, RuntimeChecks &checks,
+                      StringRef message) {
+  Location loc = op->getLoc();
+  for (auto [j, size] : llvm::enumerate(sizes))
+    checks.requireStaticDim(rewriter, loc, resultType, j, size, false);
+  Value ok = checks.emit(rewriter, loc, op, message);
+  rewriter.replaceOp(op, buildIfValid(rewriter, loc, ok, resultType,
+                                      [&](OpBuilder &b, Location l) {
+                                        return reshapeTo(b, l, input,
+                                                         resultType, sizes);
+                                      }));
+}
+
 // dynamic_slice: per input dim d, the entry whose axis is d (if any) gives
 // start, end and step; ONNX then counts negative bounds from the back and
 // clamps them, to [0, D] for a positive step and to [0, D - 1] (start) and
@@ -229,18 +247,11 @@ struct DynamicUnsqueezePattern : OpConversionPattern<DynamicUnsqueezeOp> {
       Value size = m.c(1);
       for (int64_t p = 0; p < inputRank; ++p)
         size = m.select(m.cmp(Pred::eq, source, m.c(p)), inputDims[p], size);
-      size = m.select(isAxis, m.c(1), size);
-      checks.requireStaticDim(rewriter, loc, resultType, j, size, false);
-      sizes.push_back(size);
+      sizes.push_back(m.select(isAxis, m.c(1), size));
     }
-    Value ok = checks.emit(rewriter, loc, op,
-                           "an axis is out of range or repeated, or the axes "
-                           "contradict the result's static shape");
-    rewriter.replaceOp(op, buildIfValid(rewriter, loc, ok, resultType,
-                                        [&](OpBuilder &b, Location l) {
-                                          return reshapeTo(b, l, input,
-                                                           resultType, sizes);
-                                        }));
+    replaceByReshape(rewriter, op, input, resultType, sizes, checks,
+                     "an axis is out of range or repeated, or the axes "
+                     "contradict the result's static shape");
     return success();
   }
 };
@@ -275,18 +286,12 @@ struct DynamicSqueezePattern : OpConversionPattern<DynamicSqueezeOp> {
       for (int64_t p = 0; p < inputRank; ++p)
         size = m.select(m.andOf(kept[p], m.cmp(Pred::eq, position[p], m.c(j))),
                         inputDims[p], size);
-      checks.requireStaticDim(rewriter, loc, resultType, j, size, false);
       sizes.push_back(size);
     }
-    Value ok = checks.emit(rewriter, loc, op,
-                           "an axis is out of range or repeated, names a dim "
-                           "that is not 1, or the axes contradict the "
-                           "result's static shape");
-    rewriter.replaceOp(op, buildIfValid(rewriter, loc, ok, resultType,
-                                        [&](OpBuilder &b, Location l) {
-                                          return reshapeTo(b, l, input,
-                                                           resultType, sizes);
-                                        }));
+    replaceByReshape(rewriter, op, input, resultType, sizes, checks,
+                     "an axis is out of range or repeated, names a dim that "
+                     "is not 1, or the axes contradict the result's static "
+                     "shape");
     return success();
   }
 };

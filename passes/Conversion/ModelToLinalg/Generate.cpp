@@ -26,25 +26,12 @@ namespace {
 
 using arith::CmpIPredicate;
 
-Value indexConstant(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantIndexOp::create(b, loc, v);
-}
-
-Value cmpi(OpBuilder &b, Location loc, CmpIPredicate pred, Value lhs,
-           Value rhs) {
-  return arith::CmpIOp::create(b, loc, pred, lhs, rhs);
-}
-
 Value toIndex(OpBuilder &b, Location loc, Value v) {
   return arith::IndexCastOp::create(b, loc, b.getIndexType(), v);
 }
 
 Value toI64(OpBuilder &b, Location loc, Value v) {
   return arith::IndexCastOp::create(b, loc, b.getI64Type(), v);
-}
-
-Value zeroOf(OpBuilder &b, Location loc, Type element) {
-  return arith::ConstantOp::create(b, loc, element, b.getZeroAttr(element));
 }
 
 // trilu: element [..., i, j] stays when j - i >= k (upper) or <= k (lower).

@@ -33,15 +33,6 @@ namespace {
 
 using arith::CmpIPredicate;
 
-Value indexConstant(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantIndexOp::create(b, loc, v);
-}
-
-Value cmpi(OpBuilder &b, Location loc, CmpIPredicate pred, Value lhs,
-           Value rhs) {
-  return arith::CmpIOp::create(b, loc, pred, lhs, rhs);
-}
-
 /// Whether the model-level `indices` are constants within [-dim, dim) of a
 /// static `dim`, so that they need no run-time check.
 bool constantInRange(Value indices, int64_t dim) {

@@ -33,19 +33,6 @@ namespace {
 
 using arith::CmpIPredicate;
 
-Value indexConstant(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantIndexOp::create(b, loc, v);
-}
-
-Value cmpi(OpBuilder &b, Location loc, CmpIPredicate pred, Value lhs,
-           Value rhs) {
-  return arith::CmpIOp::create(b, loc, pred, lhs, rhs);
-}
-
-Value zeroOf(OpBuilder &b, Location loc, Type element) {
-  return arith::ConstantOp::create(b, loc, element, b.getZeroAttr(element));
-}
-
 //===----------------------------------------------------------------------===//
 // expand and tile
 //===----------------------------------------------------------------------===//

@@ -2,6 +2,7 @@
 #ifndef KILN_PASSES_CONVERSION_MODELTOLINALG_H
 #define KILN_PASSES_CONVERSION_MODELTOLINALG_H
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -204,6 +205,30 @@ mlir::Value buildCheckedElementwise(mlir::OpBuilder &b, mlir::Location loc,
                                     mlir::RankedTensorType resultType,
                                     mlir::ValueRange operands,
                                     ScalarBuilder body, const DimFacts *facts);
+
+/// The index constant `v`.
+inline mlir::Value indexConstant(mlir::OpBuilder &b, mlir::Location loc,
+                                 int64_t v) {
+  return mlir::arith::ConstantIndexOp::create(b, loc, v);
+}
+/// The integer comparison `lhs pred rhs`.
+inline mlir::Value cmpi(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::arith::CmpIPredicate pred, mlir::Value lhs,
+                        mlir::Value rhs) {
+  return mlir::arith::CmpIOp::create(b, loc, pred, lhs, rhs);
+}
+/// The constant `value` of the float type `type`.
+inline mlir::Value floatConstant(mlir::OpBuilder &b, mlir::Location loc,
+                                 mlir::Type type, double value) {
+  return mlir::arith::ConstantOp::create(b, loc, type,
+                                         b.getFloatAttr(type, value));
+}
+/// The zero of the integer or float type `element`.
+inline mlir::Value zeroOf(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Type element) {
+  return mlir::arith::ConstantOp::create(b, loc, element,
+                                         b.getZeroAttr(element));
+}
 
 /// The dim `dim` of `value` as an index value (constant when static).
 mlir::Value dimValue(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,

@@ -26,19 +26,6 @@ using namespace kiln::model_to_linalg;
 
 namespace {
 
-Value indexConstant(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantIndexOp::create(b, loc, v);
-}
-
-Value cmpIndex(OpBuilder &b, Location loc, arith::CmpIPredicate p, Value lhs,
-               Value rhs) {
-  return arith::CmpIOp::create(b, loc, p, lhs, rhs);
-}
-
-Value floatConstant(OpBuilder &b, Location loc, Type type, double v) {
-  return arith::ConstantOp::create(b, loc, type, b.getFloatAttr(type, v));
-}
-
 /// min(i, size - 1): a read of a broadcast (possibly size-1) dim.
 Value clampIndex(OpBuilder &b, Location loc, Value i, Value size) {
   return arith::MinUIOp::create(
@@ -78,15 +65,15 @@ struct RMSNormPattern : CheckedPattern<RMSNormOp> {
           rewriter, loc,
           arith::OrIOp::create(
               rewriter, loc,
-              cmpIndex(rewriter, loc, arith::CmpIPredicate::eq, s, one),
-              cmpIndex(rewriter, loc, arith::CmpIPredicate::eq, s,
+              cmpi(rewriter, loc, arith::CmpIPredicate::eq, s, one),
+              cmpi(rewriter, loc, arith::CmpIPredicate::eq, s,
                        dimValue(rewriter, loc, x, i))));
     }
     for (int64_t i = 0; i < rank; ++i)
       if (type.isDynamicDim(i) && !resultType.isDynamicDim(i))
         checks.require(
             rewriter, loc,
-            cmpIndex(rewriter, loc, arith::CmpIPredicate::eq,
+            cmpi(rewriter, loc, arith::CmpIPredicate::eq,
                      dimValue(rewriter, loc, x, i),
                      indexConstant(rewriter, loc, resultType.getDimSize(i))));
     Value ok = checks.emit(rewriter, loc, op,
@@ -220,7 +207,7 @@ struct RotaryEmbeddingPattern : CheckedPattern<RotaryEmbeddingOp> {
 
     RuntimeChecks checks;
     auto require = [&](arith::CmpIPredicate p, Value lhs, Value rhs) {
-      checks.require(rewriter, loc, cmpIndex(rewriter, loc, p, lhs, rhs));
+      checks.require(rewriter, loc, cmpi(rewriter, loc, p, lhs, rhs));
     };
     if (type.isDynamicDim(rank - 1)) {
       if (rank == 3)
@@ -304,19 +291,19 @@ struct RotaryEmbeddingPattern : CheckedPattern<RotaryEmbeddingOp> {
                   ? arith::RemUIOp::create(b, loc, last, headSize).getResult()
                   : last;
     Value base = arith::SubIOp::create(b, loc, last, d);
-    Value rotated = cmpIndex(b, loc, P::ult, d, indexConstant(b, loc, rotary));
+    Value rotated = cmpi(b, loc, P::ult, d, indexConstant(b, loc, rotary));
     // The pair index p, the partner feature, and whether d is the pair's
     // first member; beyond rotary_dim, p = 0 and the partner is d itself.
     Value p, partner, first;
     if (interleaved) {
       p = arith::DivUIOp::create(b, loc, d, indexConstant(b, loc, 2));
       Value odd = arith::RemUIOp::create(b, loc, d, indexConstant(b, loc, 2));
-      first = cmpIndex(b, loc, P::eq, odd, c0);
+      first = cmpi(b, loc, P::eq, odd, c0);
       partner = arith::SelectOp::create(b, loc, first,
                                         arith::AddIOp::create(b, loc, d, c1),
                                         arith::SubIOp::create(b, loc, d, c1));
     } else {
-      first = cmpIndex(b, loc, P::ult, d, cHalf);
+      first = cmpi(b, loc, P::ult, d, cHalf);
       p = arith::SelectOp::create(b, loc, first, d,
                                   arith::SubIOp::create(b, loc, d, cHalf));
       partner = arith::SelectOp::create(
