@@ -92,7 +92,9 @@ def max_diff(outputs, reference):
         if a.shape != b.shape:
             return float("inf"), False
         d = float(np.max(np.abs(a - b))) if a.size else 0.0
-        if not np.isfinite(d) and np.array_equal(a, b, equal_nan=True):
+        if not np.isfinite(d):
+            if not np.array_equal(a, b, equal_nan=True):
+                return float("nan"), False  # a NaN or infinity where the other has none
             d = 0.0  # the same infinities / NaNs in both
         scale = max(1.0, float(np.max(np.abs(b[np.isfinite(b)]), initial=0.0)))
         worst, ok = max(worst, d), ok and d <= TOLERANCE * scale
