@@ -1,8 +1,10 @@
 // bench/ort_bench.js - times one ONNX model with ONNX Runtime's CPU provider.
-// Usage: node ort_bench.js MODEL.onnx ITERATIONS THREADS INPUT.npy...
+// Usage: node ort_bench.js [--save=PREFIX] MODEL.onnx ITERATIONS THREADS INPUT.npy...
 // Prints median_ms=<float> min_ms=<float> max_ms=<float> after one warm-up
-// run, like kiln-run --bench. ONNX Runtime comes from the cache directory in
-// NODE_PATH (bench/run.sh installs it there).
+// run, like kiln-run --bench. --save writes the warm-up's outputs, in the
+// model's output order, to PREFIX0.npy, PREFIX1.npy, ... (the driver compares
+// them with kiln's). ONNX Runtime comes from the cache directory in NODE_PATH
+// (bench/run.sh installs it there).
 'use strict';
 const fs = require('fs');
 const ort = require('onnxruntime-node');
@@ -23,8 +25,28 @@ function readNpy(path) {
   return new ort.Tensor('float32', data, shape);
 }
 
+// One output as a .npy (format 1.0, little-endian, C order).
+function writeNpy(path, tensor) {
+  const descr = {float32: '<f4', float64: '<f8', int32: '<i4', int64: '<i8',
+                 uint8: '|u1', bool: '|b1'}[tensor.type];
+  if (!descr) throw new Error(`${path}: cannot save a ${tensor.type} output`);
+  const shape = tensor.dims.length === 1 ? `${tensor.dims[0]},` : tensor.dims.join(', ');
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape}), }`;
+  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
+  const prefix = Buffer.alloc(10);
+  Buffer.from('\x93NUMPY', 'latin1').copy(prefix);
+  prefix[6] = 1;
+  prefix[7] = 0;
+  prefix.writeUInt16LE(header.length, 8);
+  const data = tensor.data;
+  fs.writeFileSync(path, Buffer.concat([prefix, Buffer.from(header, 'latin1'),
+      Buffer.from(data.buffer, data.byteOffset, data.byteLength)]));
+}
+
 async function main() {
-  const [model, iterations, threads, ...inputs] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const save = args[0] && args[0].startsWith('--save=') ? args.shift().slice(7) : null;
+  const [model, iterations, threads, ...inputs] = args;
   const session = await ort.InferenceSession.create(model, {
     executionProviders: ['cpu'],
     intraOpNumThreads: Number(threads),
@@ -33,7 +55,9 @@ async function main() {
   });
   const feeds = {};
   session.inputNames.forEach((name, i) => { feeds[name] = readNpy(inputs[i]); });
-  await session.run(feeds);
+  const warm = await session.run(feeds);
+  if (save !== null)
+    session.outputNames.forEach((name, i) => writeNpy(`${save}${i}.npy`, warm[name]));
   const times = [];
   for (let i = 0; i < Number(iterations); ++i) {
     const t0 = process.hrtime.bigint();

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh - kiln against its peers, side by side, in one table.
-# Usage: bench/run.sh [--iterations N] [--threads T] [--families attention] [--sizes 512,1024] [--rows TEXT]
+# Usage: bench/run.sh [--iterations N] [--threads T] [--families attention,moe,ssd] [--sizes 512,1024] [--rows TEXT]
+# (all families by default; N defaults per family, see bench/README.md)
 # Needs a built kiln (build/, or KILN_BUILD_DIR), /usr/bin/python3 with torch
 # and onnx (model export), node and npm. ONNX Runtime (onnxruntime-node) is
 # installed once into KILN_BENCH_CACHE (default ~/.cache/kiln-bench), outside

@@ -65,7 +65,7 @@ def _fused_mlir(path, seq, causal):
 
 
 def cases(work):
-    """Yields (label, size, model path, [input .npy paths], kiln_only)."""
+    """Yields (label, size, model path, [input .npy paths], kiln_only[, expected fused kind])."""
     rng = np.random.default_rng(0)
     for seq in SIZES:
         x = os.path.join(work, f"x_{seq}.npy")
@@ -75,7 +75,7 @@ def cases(work):
             path = os.path.join(work, name)
             if not os.path.exists(path):
                 _export(path, seq, causal)
-            yield ("attention causal" if causal else "attention", seq, path, [x], False)
+            yield ("attention causal" if causal else "attention", seq, path, [x], False, "attention")
         qkv = []
         for n in range(3):
             p = os.path.join(work, f"qkv{n}_{seq}.npy")
