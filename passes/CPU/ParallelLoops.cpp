@@ -110,15 +110,19 @@ struct CPUParallelLoopsPass
     SmallVector<Value> counts;
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
     Value count = arith::ConstantIndexOp::create(b, loc, 1);
+    // Folded, so that static bounds stay constants the body can rebuild.
     for (auto [lb, ub, step] : llvm::zip(lbs, ubs, steps)) {
-      Value span = arith::SubIOp::create(b, loc, ub, lb);
-      Value trips = arith::CeilDivSIOp::create(b, loc, span, step);
-      trips = arith::MaxSIOp::create(b, loc, trips, zero);
+      Value span = b.createOrFold<arith::SubIOp>(loc, ub, lb);
+      Value trips = b.createOrFold<arith::CeilDivSIOp>(loc, span, step);
+      trips = b.createOrFold<arith::MaxSIOp>(loc, trips, zero);
       counts.push_back(trips);
-      count = arith::MulIOp::create(b, loc, count, trips);
+      count = b.createOrFold<arith::MulIOp>(loc, count, trips);
     }
 
     // What the body needs from above: its free values, then the bounds.
+    // Constants are rebuilt in the body rather than stored in the closure:
+    // a loop bound or step loaded from memory hides its value from LLVM,
+    // which then neither unrolls nor vectorizes the loops of the body.
     llvm::SetVector<Value> free;
     getUsedValuesDefinedAbove(loop.getRegion(), free);
     SmallVector<Value> captures(free.begin(), free.end());
@@ -126,11 +130,22 @@ struct CPUParallelLoopsPass
     llvm::append_range(captures, lbs);
     llvm::append_range(captures, steps);
     llvm::append_range(captures, counts);
+    auto isConstant = [](Value v) {
+      Operation *def = v.getDefiningOp();
+      return def && def->getNumOperands() == 0 &&
+             def->hasTrait<OpTrait::ConstantLike>();
+    };
     SmallVector<Type> fields;
+    SmallVector<int64_t> fieldOf; // the closure field of each capture, or -1
     for (Value capture : captures) {
+      if (isConstant(capture)) {
+        fieldOf.push_back(-1);
+        continue;
+      }
       Type storage = storageType(capture.getType());
       if (!storage)
         return; // stays serial
+      fieldOf.push_back(fields.size());
       fields.push_back(storage);
     }
     auto closureType = LLVM::LLVMStructType::getLiteral(ctx, fields);
@@ -148,11 +163,15 @@ struct CPUParallelLoopsPass
     OpBuilder bb = OpBuilder::atBlockBegin(entry);
     Value closureArg = entry->getArgument(0);
     SmallVector<Value> loaded;
-    for (auto [index, capture] : llvm::enumerate(captures)) {
+    for (auto [capture, field] : llvm::zip(captures, fieldOf)) {
+      if (field < 0) {
+        loaded.push_back(bb.clone(*capture.getDefiningOp())->getResult(0));
+        continue;
+      }
       Value slot = LLVM::GEPOp::create(
           bb, loc, ptr, closureType, closureArg,
-          ArrayRef<LLVM::GEPArg>{0, static_cast<int32_t>(index)});
-      Value stored = LLVM::LoadOp::create(bb, loc, fields[index], slot);
+          ArrayRef<LLVM::GEPArg>{0, static_cast<int32_t>(field)});
+      Value stored = LLVM::LoadOp::create(bb, loc, fields[field], slot);
       loaded.push_back(fromStorage(bb, loc, stored, capture.getType()));
     }
     IRMapping mapping;
@@ -194,11 +213,13 @@ struct CPUParallelLoopsPass
     Value oneSlot = LLVM::ConstantOp::create(frame, loc, i64, 1);
     Value closure =
         LLVM::AllocaOp::create(frame, loc, ptr, closureType, oneSlot);
-    for (auto [index, capture] : llvm::enumerate(captures)) {
+    for (auto [capture, field] : llvm::zip(captures, fieldOf)) {
+      if (field < 0)
+        continue;
       Value slot = LLVM::GEPOp::create(
           b, loc, ptr, closureType, closure,
-          ArrayRef<LLVM::GEPArg>{0, static_cast<int32_t>(index)});
-      LLVM::StoreOp::create(b, loc, toStorage(b, loc, capture, fields[index]),
+          ArrayRef<LLVM::GEPArg>{0, static_cast<int32_t>(field)});
+      LLVM::StoreOp::create(b, loc, toStorage(b, loc, capture, fields[field]),
                             slot);
     }
     Value count64 = arith::IndexCastOp::create(b, loc, i64, count);
