@@ -109,7 +109,9 @@ def CPUParallelLoops : Pass<"kiln-cpu-parallel-loops", "mlir::ModuleOp"> {
     becomes an internal `llvm.func` `body(closure, begin, end)` that runs the
     linearized iterations [begin, end); the loop's captured values (memref
     descriptors, scalars, the exec pointer, the bounds) are stored in a
-    closure struct on the stack, and the loop becomes a call of
+    closure struct on the stack, except constants, which the body rebuilds
+    (LLVM vectorizes inner loops only when it sees their constant bounds and
+    steps), and the loop becomes a call of
     exec->parallel_for (include/kiln/abi.h). A loop of at most one iteration
     calls the body directly. The iterations of an `scf.forall` write disjoint
     memory by construction, so they may run concurrently. Loops nested in a
