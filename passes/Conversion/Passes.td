@@ -120,6 +120,12 @@ def ConvertFusedToLinalg : Pass<"kiln-convert-fused-to-linalg"> {
     Option<"moeReference", "moe-reference", "bool", /*default=*/"false",
            "Lower fused.moe densely (every expert on every token) instead of "
            "grouping the tokens by expert">,
+    Option<"ssdHeadTile", "ssd-head-tile", "int64_t", /*default=*/"1",
+           "Heads per tile of fused.ssd's scf.forall over (batch, heads); 0 "
+           "lowers the whole op by one chunked scan">,
+    Option<"moeTokenTile", "moe-token-tile", "int64_t", /*default=*/"0",
+           "Tokens per tile of an scf.forall over fused.moe's tokens, each "
+           "block lowered grouped by expert; 0 lowers the whole op">,
   ];
   let dependentDialects = [
     "mlir::affine::AffineDialect",

@@ -1,4 +1,4 @@
-// RUN: kiln-opt %s --split-input-file --kiln-convert-fused-to-linalg --canonicalize | FileCheck %s
+// RUN: kiln-opt %s --split-input-file --kiln-convert-fused-to-linalg=ssd-head-tile=0 --canonicalize | FileCheck %s
 
 /// Static sizes the chunk divides: full chunks of 4, no run-time checks;
 /// one scf.for over the 4 chunks carries the [b, h, p, n] state (in f32) and

@@ -1,5 +1,9 @@
-//===- FusedMoEOps.cpp - fused.moe: verifier ------------------------------===//
+//===- FusedMoEOps.cpp - fused.moe: verifier and tiling -------------------===//
 #include "dialects/Fused/IR/FusedOps.h"
+
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
 
 #include "llvm/ADT/StringSwitch.h"
 
@@ -125,5 +129,56 @@ LogicalResult MoEOp::verify() {
     return emitOpError("result type ")
            << getResult().getType() << " differs from the destination's "
            << getInit().getType();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// TilingInterface: a parallel loop over the tokens.
+//===----------------------------------------------------------------------===//
+
+SmallVector<utils::IteratorType> MoEOp::getLoopIteratorTypes() {
+  return {utils::IteratorType::parallel};
+}
+
+SmallVector<Range> MoEOp::getIterationDomain(OpBuilder &b) {
+  return {Range{b.getIndexAttr(0),
+                tensor::getMixedSize(b, getLoc(), getTokens(), 0),
+                b.getIndexAttr(1)}};
+}
+
+FailureOr<TilingResult>
+MoEOp::getTiledImplementation(OpBuilder &b, ArrayRef<OpFoldResult> offsets,
+                              ArrayRef<OpFoldResult> sizes) {
+  Location loc = getLoc();
+  SmallVector<Operation *> slices;
+  // Rows [offset, offset + size) of a [T, *] operand.
+  auto rows = [&](Value source) -> Value {
+    OpFoldResult zero = b.getIndexAttr(0), one = b.getIndexAttr(1);
+    auto op = tensor::ExtractSliceOp::create(
+        b, loc, source, ArrayRef<OpFoldResult>{offsets[0], zero},
+        ArrayRef<OpFoldResult>{sizes[0],
+                               tensor::getMixedSize(b, loc, source, 1)},
+        ArrayRef<OpFoldResult>{one, one});
+    slices.push_back(op);
+    return op.getResult();
+  };
+  IRMapping mapping;
+  mapping.map(getTokens(), rows(getTokens()));
+  mapping.map(getLogits(), rows(getLogits()));
+  Value init = rows(getInit());
+  // Everything else (weights, biases, the selection bias) is read whole.
+  Operation *tiled = b.clone(*getOperation(), mapping);
+  tiled->setOperand(getInitMutable().getOperandNumber(), init);
+  tiled->getResult(0).setType(init.getType());
+  return TilingResult{{tiled}, SmallVector<Value>(tiled->getResults()),
+                      slices};
+}
+
+LogicalResult MoEOp::getResultTilePosition(
+    OpBuilder &b, unsigned, ArrayRef<OpFoldResult> offsets,
+    ArrayRef<OpFoldResult> sizes, SmallVector<OpFoldResult> &resultOffsets,
+    SmallVector<OpFoldResult> &resultSizes) {
+  resultOffsets = {offsets[0], b.getIndexAttr(0)};
+  resultSizes = {sizes[0], tensor::getMixedSize(b, getLoc(), getInit(), 1)};
   return success();
 }

@@ -3,7 +3,10 @@
 #define KILN_FUSED_MOE_OPS_TD
 
 def Fused_MoEOp : Fused_Op<"moe", [Pure, AttrSizedOperandSegments,
-    DestinationStyleOpInterface]> {
+    DestinationStyleOpInterface,
+    DeclareOpInterfaceMethods<TilingInterface, ["getLoopIteratorTypes",
+        "getIterationDomain", "getTiledImplementation",
+        "getResultTilePosition"]>]> {
   let summary = "A mixture-of-experts layer: routing, top-k, expert MLPs, "
                 "weighted combine, optional shared expert";
   let description = [{
@@ -33,6 +36,10 @@ def Fused_MoEOp : Fused_Op<"moe", [Pure, AttrSizedOperandSegments,
     "relu". Work is proportional to `top_k`, not to `num_experts`: the CPU
     lowering groups the tokens by expert and runs one GEMM per expert over
     only its tokens.
+
+    Tiling (TilingInterface): one parallel loop over the tokens (routing is
+    per token); a tile reads its rows of `tokens` and `logits` and every
+    expert's whole weights, and is a fused.moe over a block of tokens.
 
     ```mlir
     %o = fused.moe tokens(%x : tensor<?x16xf32>) logits(%l : tensor<?x8xf32>)

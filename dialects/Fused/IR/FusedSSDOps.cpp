@@ -1,6 +1,9 @@
-//===- FusedSSDOps.cpp - fused.ssd: the Mamba-2 scan's invariants ---------===//
+//===- FusedSSDOps.cpp - fused.ssd: invariants and tiling ---------------===//
 #include "dialects/Fused/IR/FusedOps.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Builders.h"
 
 using namespace mlir;
@@ -118,5 +121,115 @@ LogicalResult SSDOp::verify() {
                              {"initial_state", initial, 3},
                              {"the state destination", state, 3}})))
     return failure();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// TilingInterface: parallel loops over batch and heads.
+//===----------------------------------------------------------------------===//
+
+SmallVector<utils::IteratorType> SSDOp::getLoopIteratorTypes() {
+  return SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel);
+}
+
+SmallVector<Range> SSDOp::getIterationDomain(OpBuilder &b) {
+  OpFoldResult zero = b.getIndexAttr(0), one = b.getIndexAttr(1);
+  int64_t heads = cast<RankedTensorType>(getX().getType()).getDimSize(2);
+  return {Range{zero, tensor::getMixedSize(b, getLoc(), getX(), 0), one},
+          Range{zero, b.getIndexAttr(heads), one}};
+}
+
+FailureOr<TilingResult>
+SSDOp::getTiledImplementation(OpBuilder &b, ArrayRef<OpFoldResult> offsets,
+                              ArrayRef<OpFoldResult> sizes) {
+  Location loc = getLoc();
+  OpFoldResult zero = b.getIndexAttr(0), one = b.getIndexAttr(1);
+  int64_t heads = cast<RankedTensorType>(getX().getType()).getDimSize(2);
+  auto groups = static_cast<int64_t>(getGroups());
+  int64_t perGroup = heads / groups;
+  // The tile's heads must read whole groups of B and C, or lie inside one:
+  // tiling loops start tiles at multiples of the tile size, so a size that
+  // a group's head count divides (or that divides it) never straddles a
+  // group boundary. x's heads must stay static (the verifier's rule).
+  std::optional<int64_t> headTile = getConstantIntValue(sizes[1]);
+  if (!headTile || *headTile <= 0 ||
+      (*headTile % perGroup != 0 && perGroup % *headTile != 0)) {
+    emitOpError("a tile of the heads must have a constant size that is a "
+                "multiple of the heads per group (")
+        << perGroup << ") or divides it";
+    return failure();
+  }
+  int64_t groupTile = *headTile % perGroup == 0 ? *headTile / perGroup : 1;
+  AffineExpr h;
+  bindDims(b.getContext(), h);
+  OpFoldResult groupOffset = affine::makeComposedFoldedAffineApply(
+      b, loc, h.floorDiv(perGroup), {offsets[1]});
+  OpFoldResult batchOffset = offsets[0], batchSize = sizes[0];
+  OpFoldResult headOffset = offsets[1], headSize = sizes[1];
+
+  SmallVector<Operation *> slices;
+  // Dims marked null keep the operand's whole extent.
+  auto slice = [&](Value source, ArrayRef<OpFoldResult> sliceOffsets,
+                   ArrayRef<OpFoldResult> sliceSizes) -> Value {
+    if (!source)
+      return source;
+    SmallVector<OpFoldResult> offs(sliceOffsets), szs(sliceSizes);
+    for (size_t d = 0; d < offs.size(); ++d)
+      if (!offs[d]) {
+        offs[d] = zero;
+        szs[d] = tensor::getMixedSize(b, loc, source, d);
+      }
+    SmallVector<OpFoldResult> strides(offs.size(), one);
+    auto op = tensor::ExtractSliceOp::create(b, loc, source, offs, szs,
+                                             strides);
+    slices.push_back(op);
+    return op.getResult();
+  };
+  OpFoldResult whole;
+  // [batch, len, heads, head_dim] and [batch, heads, head_dim, state].
+  auto sequence = [&](Value v) {
+    return slice(v, {batchOffset, whole, headOffset, whole},
+                 {batchSize, whole, headSize, whole});
+  };
+  auto state = [&](Value v) {
+    return slice(v, {batchOffset, headOffset, whole, whole},
+                 {batchSize, headSize, whole, whole});
+  };
+  auto grouped = [&](Value v) {
+    return slice(v, {batchOffset, whole, groupOffset, whole},
+                 {batchSize, whole, b.getIndexAttr(groupTile), whole});
+  };
+  Value x = sequence(getX());
+  Value a = slice(getA(), {batchOffset, whole, headOffset},
+                  {batchSize, whole, headSize});
+  Value bIn = grouped(getB()), cIn = grouped(getC());
+  Value d = slice(getD(), {headOffset}, {headSize});
+  Value initial = state(getInitialState());
+  Value yInit = sequence(getYInit());
+  Value stateInit = state(getStateInit());
+  auto tiled = SSDOp::create(b, loc, yInit.getType(), stateInit.getType(), x, a, bIn, cIn, d, initial, yInit, stateInit,
+                             getChunkSizeAttr(),
+                             b.getI64IntegerAttr(groupTile));
+  return TilingResult{{tiled}, SmallVector<Value>(tiled->getResults()),
+                      slices};
+}
+
+LogicalResult SSDOp::getResultTilePosition(
+    OpBuilder &b, unsigned resultNumber, ArrayRef<OpFoldResult> offsets,
+    ArrayRef<OpFoldResult> sizes, SmallVector<OpFoldResult> &resultOffsets,
+    SmallVector<OpFoldResult> &resultSizes) {
+  Location loc = getLoc();
+  OpFoldResult zero = b.getIndexAttr(0);
+  if (resultNumber == 0) {
+    Value y = getYInit();
+    resultOffsets = {offsets[0], zero, offsets[1], zero};
+    resultSizes = {sizes[0], tensor::getMixedSize(b, loc, y, 1), sizes[1],
+                   tensor::getMixedSize(b, loc, y, 3)};
+    return success();
+  }
+  Value state = getStateInit();
+  resultOffsets = {offsets[0], offsets[1], zero, zero};
+  resultSizes = {sizes[0], sizes[1], tensor::getMixedSize(b, loc, state, 2),
+                 tensor::getMixedSize(b, loc, state, 3)};
   return success();
 }

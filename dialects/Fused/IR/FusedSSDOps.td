@@ -3,7 +3,10 @@
 #define KILN_FUSED_SSD_OPS_TD
 
 def Fused_SSDOp : Fused_Op<"ssd", [Pure, DestinationStyleOpInterface,
-    AttrSizedOperandSegments]> {
+    AttrSizedOperandSegments,
+    DeclareOpInterfaceMethods<TilingInterface, ["getLoopIteratorTypes",
+        "getIterationDomain", "getTiledImplementation",
+        "getResultTilePosition"]>]> {
   let summary = "Mamba-2 selective state-space scan (SSD), chunked";
   let description = [{
     The discrete selective SSM of Mamba-2 ("Transformers are SSMs", Dao & Gu
@@ -29,6 +32,16 @@ def Fused_SSDOp : Fused_Op<"ssd", [Pure, DestinationStyleOpInterface,
     chunks): the result does not depend on it, and `len` need not be a
     multiple of it (the last chunk is partial). Operand sizes that disagree
     at run time are a run-time error.
+
+    Tiling (TilingInterface): the loops are batch and heads, both parallel
+    (every (batch, head) pair is an independent scan; the scan over `len`
+    and the state carried over it stay inside a tile). A tile of the heads
+    must have a constant size that is a multiple of the heads per group
+    (heads / groups) or divides it, so that its heads read whole groups of
+    B and C: the tile's `groups` is its number of groups (1 for a part of
+    one group). `kiln-convert-fused-to-linalg` tiles the op into an
+    `scf.forall` over (batch, heads) by default, which
+    `kiln-cpu-parallel-loops` runs on the runtime's thread pool.
 
     ```mlir
     %y, %s = fused.ssd ins(%x, %a, %b, %c : tensor<2x64x8x16xf32>, tensor<2x64x8xf32>, tensor<2x64x1x32xf32>, tensor<2x64x1x32xf32>)

@@ -14,6 +14,7 @@
 //   lies within the T * top_k rows, since each token lists at most top_k
 //   experts.
 #include "dialects/Fused/IR/FusedOps.h"
+#include "passes/Conversion/FusedToLinalg/FusedTiling.h"
 #include "passes/Conversion/ModelToLinalg/ModelToLinalg.h"
 #include "passes/Conversion/Passes.h"
 
@@ -21,6 +22,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -568,6 +570,21 @@ Value buildGroupedExperts(MoEBuilder &mb, kiln::fused::MoEOp op, Value x,
       });
 }
 
+/// Whether `tokens` and `logits` have the same token count in every run:
+/// both static (the verifier compared them), or both rows of one block (the
+/// slices tiling takes, whose count the whole op's check covered).
+bool sameTokenCount(Value tokens, Value logits) {
+  auto tt = cast<RankedTensorType>(tokens.getType());
+  auto lt = cast<RankedTensorType>(logits.getType());
+  if (!tt.isDynamicDim(0) && !lt.isDynamicDim(0))
+    return true;
+  auto ts = tokens.getDefiningOp<tensor::ExtractSliceOp>();
+  auto ls = logits.getDefiningOp<tensor::ExtractSliceOp>();
+  return ts && ls &&
+         isEqualConstantIntOrValue(ts.getMixedSizes()[0],
+                                   ls.getMixedSizes()[0]);
+}
+
 struct MoEToLinalg : OpConversionPattern<kiln::fused::MoEOp> {
   MoEToLinalg(MLIRContext *ctx, bool reference)
       : OpConversionPattern(ctx), reference(reference) {}
@@ -599,8 +616,7 @@ struct MoEToLinalg : OpConversionPattern<kiln::fused::MoEOp> {
     // smaller so that a failed check reads nothing out of bounds.
     Value tx = m2l::dimValue(rewriter, loc, x, 0);
     Value tl = m2l::dimValue(rewriter, loc, logits, 0);
-    bool sameStatic = !cast<RankedTensorType>(x.getType()).isDynamicDim(0) &&
-                      !cast<RankedTensorType>(logits.getType()).isDynamicDim(0);
+    bool sameStatic = sameTokenCount(adaptor.getTokens(), adaptor.getLogits());
     Value tokenCount = tx;
     if (!sameStatic) {
       Value same = arith::CmpIOp::create(rewriter, loc,
@@ -667,6 +683,75 @@ struct MoEToLinalg : OpConversionPattern<kiln::fused::MoEOp> {
 };
 
 } // namespace
+
+LogicalResult kiln::tileMoEByTokens(RewriterBase &rewriter, fused::MoEOp op,
+                                    int64_t tokenTile) {
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPoint(op);
+  Location loc = op.getLoc();
+  auto outType = cast<RankedTensorType>(op.getType());
+  int64_t hidden = cast<RankedTensorType>(op.getTokens().getType())
+                       .getDimSize(1);
+  OpFoldResult zero = rewriter.getIndexAttr(0), one = rewriter.getIndexAttr(1);
+  Value x = op.getTokens(), logits = op.getLogits();
+  // The token counts are checked once, on the whole op (as the untiled
+  // lowering does): the tiles then slice both at the smaller.
+  Value tx = m2l::dimValue(rewriter, loc, x, 0);
+  bool proven = sameTokenCount(x, logits);
+  OpFoldResult count = tensor::getMixedSize(rewriter, loc, x, 0);
+  if (!proven) {
+    Value tl = m2l::dimValue(rewriter, loc, logits, 0);
+    Value same =
+        arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, tx, tl);
+    m2l::emitRuntimeCheck(rewriter, loc, same, op,
+                          "the tokens and the router logits have different "
+                          "token counts");
+    count = arith::MinUIOp::create(rewriter, loc, tx, tl).getResult();
+    auto rows = [&](Value v) -> Value {
+      return tensor::ExtractSliceOp::create(
+          rewriter, loc, v, ArrayRef<OpFoldResult>{zero, zero},
+          ArrayRef<OpFoldResult>{count, tensor::getMixedSize(rewriter, loc,
+                                                             v, 1)},
+          ArrayRef<OpFoldResult>{one, one});
+    };
+    x = rows(x);
+    logits = rows(logits);
+  }
+  // Every row of the destination is written by exactly one tile.
+  Value dest = tensor::EmptyOp::create(
+      rewriter, loc, ArrayRef<OpFoldResult>{count, rewriter.getIndexAttr(hidden)},
+      outType.getElementType());
+  Operation *whole = rewriter.clone(*op);
+  whole->setOperand(op.getTokensMutable().getOperandNumber(), x);
+  whole->setOperand(op.getLogitsMutable().getOperandNumber(), logits);
+  whole->setOperand(op.getInitMutable().getOperandNumber(), dest);
+  whole->getResult(0).setType(dest.getType());
+
+  scf::SCFTilingOptions options;
+  options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+  options.setTileSizes({rewriter.getIndexAttr(tokenTile)});
+  FailureOr<scf::SCFTilingResult> tiled =
+      scf::tileUsingSCF(rewriter, cast<TilingInterface>(whole), options);
+  if (failed(tiled))
+    return failure();
+  Value out = tiled->replacements.front();
+  rewriter.replaceOp(whole, out);
+  rewriter.setInsertionPointAfterValue(out);
+  if (!proven) {
+    // Computed on the checked token count: placed into a result of the
+    // destination's shape, as the untiled lowering does.
+    Value full = m2l::zerosOfType(
+        rewriter, loc, outType, {OpFoldResult(tx), rewriter.getIndexAttr(hidden)});
+    out = tensor::InsertSliceOp::create(
+        rewriter, loc, out, full, ArrayRef<OpFoldResult>{zero, zero},
+        ArrayRef<OpFoldResult>{count, rewriter.getIndexAttr(hidden)},
+        ArrayRef<OpFoldResult>{one, one});
+  }
+  if (out.getType() != outType)
+    out = tensor::CastOp::create(rewriter, loc, outType, out);
+  rewriter.replaceOp(op, out);
+  return success();
+}
 
 void kiln::populateFusedMoEToLinalgPatterns(RewritePatternSet &patterns,
                                             bool reference) {

@@ -6,6 +6,7 @@
 // lowering (FlashAttention.cpp) instead.
 #include "dialects/Fused/IR/FusedOps.h"
 #include "passes/Conversion/FusedToLinalg/FlashAttention.h"
+#include "passes/Conversion/FusedToLinalg/FusedTiling.h"
 #include "passes/Conversion/ModelToLinalg/ModelToLinalg.h"
 #include "passes/Conversion/Passes.h"
 
@@ -238,6 +239,24 @@ struct ConvertFusedToLinalgPass
       for (kiln::fused::AttentionOp op : ops)
         if (failed(kiln::lowerAttentionByOnlineSoftmax(rewriter, op,
                                                        queryTile, keyTile)))
+          return signalPassFailure();
+    }
+    // fused.ssd and fused.moe tile through their TilingInterface into
+    // scf.foralls (which kiln-cpu-parallel-loops runs on the thread pool)
+    // before the conversion lowers what is left, the tiles included.
+    IRRewriter rewriter(ctx);
+    if (ssdHeadTile > 0) {
+      SmallVector<kiln::fused::SSDOp> scans;
+      getOperation()->walk([&](kiln::fused::SSDOp op) { scans.push_back(op); });
+      for (kiln::fused::SSDOp op : scans)
+        if (failed(kiln::lowerSSDByTiles(rewriter, op, ssdHeadTile)))
+          return signalPassFailure();
+    }
+    if (moeTokenTile > 0) {
+      SmallVector<kiln::fused::MoEOp> layers;
+      getOperation()->walk([&](kiln::fused::MoEOp op) { layers.push_back(op); });
+      for (kiln::fused::MoEOp op : layers)
+        if (failed(kiln::tileMoEByTokens(rewriter, op, moeTokenTile)))
           return signalPassFailure();
     }
     ConversionTarget target(*ctx);

@@ -16,6 +16,7 @@
 // code runs on the smallest of them (or on zeros for the static head/group
 // counts), so nothing is read out of bounds.
 #include "dialects/Fused/IR/FusedOps.h"
+#include "passes/Conversion/FusedToLinalg/FusedTiling.h"
 #include "passes/Conversion/ModelToLinalg/ModelToLinalg.h"
 #include "passes/Conversion/Passes.h"
 
@@ -23,6 +24,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -71,6 +73,14 @@ Value generic(OpBuilder &b, Location loc, unsigned numLoops, Type acc,
              })
       .getResult(0);
 }
+
+/// One scan's operands at the sizes they share (`y` and `state` are the
+/// destinations), with the static head and group counts.
+struct Scan {
+  Value x, a, b, c, d, initial, y, state;
+  OpFoldResult batch, len, headDim, stateDim;
+  int64_t heads = 0, groups = 0, chunk = 0;
+};
 
 struct SSDToLinalg : OpConversionPattern<kiln::fused::SSDOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -149,22 +159,15 @@ struct SSDToLinalg : OpConversionPattern<kiln::fused::SSDOp> {
                                           strides);
   }
 
-  LogicalResult
-  matchAndRewrite(kiln::fused::SSDOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+  /// The operands of `op` (given as `x` ... `stateInit`), their run-time
+  /// sizes checked and every operand cut to the sizes they share: what the
+  /// chunked algorithm and the tiling both start from.
+  static Scan prepare(OpBuilder &b, kiln::fused::SSDOp op, Value x, Value a,
+                      Value bIn, Value cIn, Value d, Value initial,
+                      Value yInit, Value stateInit) {
     Location loc = op.getLoc();
-    MLIRContext *ctx = rewriter.getContext();
-    OpBuilder &b = rewriter;
-    Value x = adaptor.getX(), a = adaptor.getA(), bIn = adaptor.getB(),
-          cIn = adaptor.getC(), d = adaptor.getD(),
-          initial = adaptor.getInitialState(), yInit = adaptor.getYInit(),
-          stateInit = adaptor.getStateInit();
-    auto element = cast<RankedTensorType>(x.getType()).getElementType();
-    Type acc = accumulatorType(element);
     int64_t heads = cast<RankedTensorType>(x.getType()).getDimSize(2);
     auto groups = static_cast<int64_t>(op.getGroups());
-    int64_t headsPerGroup = heads / groups;
-    auto chunk = static_cast<int64_t>(op.getChunkSize());
 
     // Static head and group counts everywhere.
     a = guardStatic(b, loc, op, a, 2, heads, "a's head count");
@@ -179,37 +182,89 @@ struct SSDToLinalg : OpConversionPattern<kiln::fused::SSDOp> {
       initial = guardStatic(b, loc, op, initial, 1, heads,
                             "the initial state's head count");
 
-    OpFoldResult batch = commonSize(
+    Scan scan;
+    scan.heads = heads;
+    scan.groups = groups;
+    scan.chunk = static_cast<int64_t>(op.getChunkSize());
+    scan.batch = commonSize(
         b, loc, op, "batch",
         {{x, 0}, {a, 0}, {bIn, 0}, {cIn, 0}, {initial, 0}, {yInit, 0},
          {stateInit, 0}});
-    OpFoldResult len = commonSize(
+    scan.len = commonSize(
         b, loc, op, "sequence length",
         {{x, 1}, {a, 1}, {bIn, 1}, {cIn, 1}, {yInit, 1}});
-    OpFoldResult headDim = commonSize(
+    scan.headDim = commonSize(
         b, loc, op, "head dim",
         {{x, 3}, {initial, 2}, {yInit, 3}, {stateInit, 2}});
-    OpFoldResult stateDim = commonSize(
+    scan.stateDim = commonSize(
         b, loc, op, "state",
         {{bIn, 3}, {cIn, 3}, {initial, 3}, {stateInit, 3}});
     OpFoldResult h = b.getIndexAttr(heads), g = b.getIndexAttr(groups);
     OpFoldResult zero = b.getIndexAttr(0);
+    OpFoldResult batch = scan.batch, len = scan.len, headDim = scan.headDim,
+                 stateDim = scan.stateDim;
 
     // Every operand cut to the common sizes (a no-op when they are proven).
     auto common = [&](Value v, ArrayRef<OpFoldResult> sizes) {
       return slice(b, loc, v, SmallVector<OpFoldResult>(sizes.size(), zero),
                    sizes);
     };
-    x = common(x, {batch, len, h, headDim});
-    a = common(a, {batch, len, h});
-    bIn = common(bIn, {batch, len, g, stateDim});
-    cIn = common(cIn, {batch, len, g, stateDim});
-    Value y = common(yInit, {batch, len, h, headDim});
+    scan.x = common(x, {batch, len, h, headDim});
+    scan.a = common(a, {batch, len, h});
+    scan.b = common(bIn, {batch, len, g, stateDim});
+    scan.c = common(cIn, {batch, len, g, stateDim});
+    scan.d = d;
+    scan.y = common(yInit, {batch, len, h, headDim});
+    SmallVector<OpFoldResult> stateSizes = {batch, h, headDim, stateDim};
+    scan.state = common(stateInit, stateSizes);
+    if (initial)
+      scan.initial = common(initial, stateSizes);
+    return scan;
+  }
+
+  /// A tile of a prepared scan: its operands are slices of operands that
+  /// share their sizes, so nothing is checked again.
+  static Scan trusted(OpBuilder &b, kiln::fused::SSDOp op) {
+    Location loc = op.getLoc();
+    Scan scan;
+    scan.x = op.getX();
+    scan.a = op.getA();
+    scan.b = op.getB();
+    scan.c = op.getC();
+    scan.d = op.getD();
+    scan.initial = op.getInitialState();
+    scan.y = op.getYInit();
+    scan.state = op.getStateInit();
+    scan.heads = cast<RankedTensorType>(scan.x.getType()).getDimSize(2);
+    scan.groups = static_cast<int64_t>(op.getGroups());
+    scan.chunk = static_cast<int64_t>(op.getChunkSize());
+    scan.batch = tensor::getMixedSize(b, loc, scan.x, 0);
+    scan.len = tensor::getMixedSize(b, loc, scan.x, 1);
+    scan.headDim = tensor::getMixedSize(b, loc, scan.x, 3);
+    scan.stateDim = tensor::getMixedSize(b, loc, scan.b, 3);
+    return scan;
+  }
+
+  /// The chunked algorithm on a prepared scan: y into `scan.y` and the final
+  /// state into `scan.state`, both at the scan's common sizes.
+  static std::pair<Value, Value> lowerChunked(OpBuilder &b, Location loc,
+                                              const Scan &scan) {
+    MLIRContext *ctx = b.getContext();
+    Value x = scan.x, a = scan.a, bIn = scan.b, cIn = scan.c, d = scan.d;
+    auto element = cast<RankedTensorType>(x.getType()).getElementType();
+    Type acc = accumulatorType(element);
+    int64_t heads = scan.heads, groups = scan.groups, chunk = scan.chunk;
+    int64_t headsPerGroup = heads / groups;
+    OpFoldResult batch = scan.batch, len = scan.len, headDim = scan.headDim,
+                 stateDim = scan.stateDim;
+    OpFoldResult h = b.getIndexAttr(heads), g = b.getIndexAttr(groups);
+    OpFoldResult zero = b.getIndexAttr(0);
+    Value y = scan.y;
     SmallVector<OpFoldResult> stateSizes = {batch, h, headDim, stateDim};
     Value state;
-    if (initial)
-      state = kiln::model_to_linalg::convertElements(
-          b, loc, common(initial, stateSizes), acc);
+    if (scan.initial)
+      state = kiln::model_to_linalg::convertElements(b, loc, scan.initial,
+                                                     acc);
     else
       state = zeros(b, loc, stateSizes, acc);
 
@@ -404,16 +459,44 @@ struct SSDToLinalg : OpConversionPattern<kiln::fused::SSDOp> {
     SmallVector<OpFoldResult> origin(4, zero);
     Value finalState = kiln::model_to_linalg::convertElements(
         b, loc, loop.getResult(0), element);
-    Value yResult = tensor::InsertSliceOp::create(
-        b, loc, loop.getResult(1), yInit, origin,
-        ArrayRef<OpFoldResult>{batch, len, h, headDim}, ones);
     Value stateResult = tensor::InsertSliceOp::create(
-        b, loc, finalState, stateInit, origin, stateSizes, ones);
+        b, loc, finalState, scan.state, origin, stateSizes, ones);
+    return {loop.getResult(1), stateResult};
+  }
+
+  /// `scan`'s results placed into the destinations of `op`'s shape.
+  static SmallVector<Value> place(OpBuilder &b, kiln::fused::SSDOp op,
+                                  Value yInit, Value stateInit,
+                                  const Scan &scan, Value y, Value state) {
+    Location loc = op.getLoc();
+    OpFoldResult zero = b.getIndexAttr(0);
+    SmallVector<OpFoldResult> ones(4, b.getIndexAttr(1));
+    SmallVector<OpFoldResult> origin(4, zero);
+    OpFoldResult h = b.getIndexAttr(scan.heads);
+    Value yResult = tensor::InsertSliceOp::create(
+        b, loc, y, yInit, origin,
+        ArrayRef<OpFoldResult>{scan.batch, scan.len, h, scan.headDim}, ones);
+    Value stateResult = tensor::InsertSliceOp::create(
+        b, loc, state, stateInit, origin,
+        ArrayRef<OpFoldResult>{scan.batch, h, scan.headDim, scan.stateDim},
+        ones);
     auto cast = [&](Value v, Type t) -> Value {
       return v.getType() == t ? v : tensor::CastOp::create(b, loc, t, v);
     };
-    rewriter.replaceOp(op, {cast(yResult, op.getY().getType()),
-                            cast(stateResult, op.getFinalState().getType())});
+    return {cast(yResult, op.getY().getType()),
+            cast(stateResult, op.getFinalState().getType())};
+  }
+
+  LogicalResult
+  matchAndRewrite(kiln::fused::SSDOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Scan scan = prepare(rewriter, op, adaptor.getX(), adaptor.getA(),
+                        adaptor.getB(), adaptor.getC(), adaptor.getD(),
+                        adaptor.getInitialState(), adaptor.getYInit(),
+                        adaptor.getStateInit());
+    auto [y, state] = lowerChunked(rewriter, op.getLoc(), scan);
+    rewriter.replaceOp(op, place(rewriter, op, adaptor.getYInit(),
+                                 adaptor.getStateInit(), scan, y, state));
     return success();
   }
 };
@@ -422,4 +505,55 @@ struct SSDToLinalg : OpConversionPattern<kiln::fused::SSDOp> {
 
 void kiln::populateSSDToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<SSDToLinalg>(patterns.getContext());
+}
+
+LogicalResult kiln::lowerSSDByTiles(RewriterBase &rewriter,
+                                    fused::SSDOp op, int64_t headTile) {
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPoint(op);
+  Location loc = op.getLoc();
+  // The run-time checks on the whole op, before any tile exists: one
+  // message per failed check, naming the node, and tiles that only slice
+  // operands of the sizes they share.
+  Scan scan = SSDToLinalg::prepare(
+      rewriter, op, op.getX(), op.getA(), op.getB(), op.getC(), op.getD(),
+      op.getInitialState(), op.getYInit(), op.getStateInit());
+  auto whole = fused::SSDOp::create(
+      rewriter, loc, scan.y.getType(), scan.state.getType(), scan.x, scan.a,
+      scan.b, scan.c, scan.d, scan.initial, scan.y, scan.state,
+      op.getChunkSizeAttr(), op.getGroupsAttr());
+  // A head tile must divide the heads (no partial tile, whose size would
+  // not be constant) and respect the groups; else one head per tile.
+  int64_t perGroup = scan.heads / scan.groups;
+  if (headTile <= 0 || scan.heads % headTile != 0 ||
+      (headTile % perGroup != 0 && perGroup % headTile != 0))
+    headTile = 1;
+  scf::SCFTilingOptions options;
+  options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+  options.setTileSizes(
+      {rewriter.getIndexAttr(1), rewriter.getIndexAttr(headTile)});
+  FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+      rewriter, cast<TilingInterface>(whole.getOperation()), options);
+  if (failed(tiled))
+    return failure();
+  SmallVector<Value> replacements = tiled->replacements;
+  rewriter.replaceOp(whole, replacements);
+  for (Operation *tileOp : tiled->tiledOps) {
+    auto tile = dyn_cast<fused::SSDOp>(tileOp);
+    if (!tile)
+      continue;
+    rewriter.setInsertionPoint(tile);
+    Scan tileScan = SSDToLinalg::trusted(rewriter, tile);
+    auto [y, state] = SSDToLinalg::lowerChunked(rewriter, loc, tileScan);
+    rewriter.replaceOp(tile, SSDToLinalg::place(rewriter, tile,
+                                                tile.getYInit(),
+                                                tile.getStateInit(), tileScan,
+                                                y, state));
+  }
+  rewriter.setInsertionPointAfterValue(replacements.back());
+  rewriter.replaceOp(op, SSDToLinalg::place(rewriter, op, op.getYInit(),
+                                            op.getStateInit(), scan,
+                                            replacements[0],
+                                            replacements[1]));
+  return success();
 }
