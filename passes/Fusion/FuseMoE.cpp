@@ -4,6 +4,9 @@
 //
 //   combine   sum_e y_e * w_e      an add chain (from zeros or a first term),
 //                                  optionally + shared_mlp(x);
+//          or acc + scatter_elements(zeros_like(acc), tok_e, y_e[tok_e] * ...)
+//                                  per expert: Hugging Face's sparse loop
+//                                  (where + index_add_, MoEIndexAdd.cpp)
 //          or reduce_sum(concat(unsqueeze(y_e, 1)) * unsqueeze(D, 2), 1)
 //   w_e       reduce_sum(V * cast(gather(one_hot(I, E), e, axis 2)), 1)
 //          or slice(D, e:e+1, axis 1), D = scatter_elements(0, I, V, axis 1)
@@ -128,7 +131,16 @@ struct FuseMoEPattern : RewritePattern {
     Value x;
 
     if (auto add = dyn_cast<AddOp>(root)) {
-      // Only the end of an add chain of expert terms is a candidate.
+      // Only the end of an add chain of expert terms is a candidate. A step
+      // of the sparse loop reads its accumulator's shape too.
+      for (Operation *user : root->getUsers())
+        if (auto next = dyn_cast<AddOp>(user))
+          for (auto [acc, s] : operandOrders(next)) {
+            OpSet scratch;
+            if (acc == add.getResult() &&
+                matchIndexAddTerm(s, acc, scratch))
+              return failure();
+          }
       if (root->hasOneUse())
         if (auto next = dyn_cast<AddOp>(*root->getUsers().begin())) {
           Value other =
@@ -154,6 +166,17 @@ struct FuseMoEPattern : RewritePattern {
             rest = prev;
             break;
           }
+          local.clear();
+          if (std::optional<IndexAddTerm> step =
+                  matchIndexAddTerm(t, prev, local)) {
+            if (x && x != step->tokens)
+              continue;
+            x = step->tokens;
+            term = Term{step->mlp, step->selection, t};
+            ops.insert(local.begin(), local.end());
+            rest = prev;
+            break;
+          }
         }
         if (!term)
           break;
@@ -164,6 +187,8 @@ struct FuseMoEPattern : RewritePattern {
       if (terms.empty())
         return failure();
       Value zerosLike = zerosShapedLike(v);
+      if (!zerosLike && isZerosOfTokens(v, x))
+        zerosLike = x;
       if (zerosLike) {
         // The zeros must have the tokens' shape (so that they broadcast
         // nothing: every term is [tokens, hidden] too).
@@ -306,6 +331,9 @@ struct FuseMoEPattern : RewritePattern {
       }
     for (Operation *op : ops)
       if (auto scatter = dyn_cast<ScatterElementsOp>(op)) {
+        // Axis 0 scatters are the sparse loop's index_add (rows of tokens).
+        if (scatter.getAxis() != 1)
+          continue;
         Value like = zerosShapedLike(scatter.getData());
         if (!equal(like, 1, logits, 1) || !equal(like, 0, logits, 0))
           return rewriter.notifyMatchFailure(

@@ -88,6 +88,23 @@ std::optional<Selection> matchExpertWeight(mlir::Value w, OpSet &ops);
 /// D = scatter_elements(zeros [T, E], I, V, axis 1) with no reduction.
 std::optional<Selection> matchScatter(mlir::Value d, OpSet &ops);
 
+/// One expert's step of Hugging Face's sparse loop (MoEIndexAdd.cpp):
+/// `acc + scatter_elements(zeros_like(acc), tok, MLP_e(x[tok]) * V[tok,
+/// slot], axis 0)` for the (slot, tok) pairs of torch.where(mask[e]).
+struct IndexAddTerm {
+  MLP mlp;
+  Selection selection;
+  mlir::Value tokens; ///< x [T, H], whose rows the expert reads
+};
+
+/// `s` as the scatter of one expert's outputs added onto `acc`.
+std::optional<IndexAddTerm> matchIndexAddTerm(mlir::Value s, mlir::Value acc,
+                                              OpSet &ops);
+
+/// `zeros` as torch.zeros((T, H)) for x [T, H] = reshape(a, [-1, H]), T the
+/// product of a's leading dims read at run time.
+bool isZerosOfTokens(mlir::Value zeros, mlir::Value x);
+
 /// The routing fused.moe encodes.
 struct Routing {
   mlir::Value logits, selectionBias;

@@ -5,9 +5,10 @@
   generate_moe_fixtures.py --bench-model OUT.onnx --tokens N --experts E [--form F] [--hidden H] [--ffn F]
                                                write one benchmark model (no references); prints its input shape
 
-Every routing is written so that its export needs no NonZero (kiln has none): experts are chosen with
-torch.topk and the token-to-expert assignment is a dense mask or a scatter of the top-k weights, never
-torch.where(mask) / boolean indexing as in Hugging Face's Mixtral and Switch blocks.
+Most routings assign tokens to experts with a dense mask or a scatter of the top-k weights (every expert
+runs on every token); hf_mixtral is Hugging Face's MixtralSparseMoeBlock loop itself, which runs each
+expert on its tokens only (torch.where(mask[e]), a gather, index_add_: NonZero and ScatterElements in
+ONNX, with data-dependent sizes).
 """
 import argparse
 import os
@@ -72,6 +73,37 @@ class MixtralLoop(nn.Module):
             w = (weights * mask[:, :, e]).sum(dim=-1, keepdim=True)
             out = out + expert(x) * w
         return out.view(b, s, h)
+
+
+class HFMixtralSparse(nn.Module):
+    """transformers' MixtralSparseMoeBlock.forward as written there (without the library): softmax in
+    float, top-2, renormalize, then per expert the tokens routed to it are gathered, run through the
+    expert, weighted by their routing weight and index_add_-ed into the output."""
+
+    def __init__(self, hidden=16, ffn=32, experts=4, top_k=2):
+        super().__init__()
+        self.num_experts, self.top_k = experts, top_k
+        self.gate = nn.Linear(hidden, experts, bias=False)
+        self.experts = nn.ModuleList(GatedExpert(hidden, ffn) for _ in range(experts))
+
+    def forward(self, hidden_states):
+        batch_size, sequence_length, hidden_dim = hidden_states.shape
+        hidden_states = hidden_states.view(-1, hidden_dim)
+        router_logits = self.gate(hidden_states)
+        routing_weights = F.softmax(router_logits, dim=1, dtype=torch.float)
+        routing_weights, selected_experts = torch.topk(routing_weights, self.top_k, dim=-1)
+        routing_weights /= routing_weights.sum(dim=-1, keepdim=True)
+        routing_weights = routing_weights.to(hidden_states.dtype)
+        final_hidden_states = torch.zeros((batch_size * sequence_length, hidden_dim),
+                                          dtype=hidden_states.dtype, device=hidden_states.device)
+        expert_mask = F.one_hot(selected_experts, num_classes=self.num_experts).permute(2, 1, 0)
+        for expert_idx in range(self.num_experts):
+            expert_layer = self.experts[expert_idx]
+            idx, top_x = torch.where(expert_mask[expert_idx])
+            current_state = hidden_states[None, top_x].reshape(-1, hidden_dim)
+            current_hidden_states = expert_layer(current_state) * routing_weights[top_x, idx, None]
+            final_hidden_states.index_add_(0, top_x, current_hidden_states.to(hidden_states.dtype))
+        return final_hidden_states.reshape(batch_size, sequence_length, hidden_dim)
 
 
 class DenseMoE(nn.Module):
@@ -171,11 +203,14 @@ FIXTURES = {
     "topk_softmax_geglu": (TopKSoftmaxGeGLU, {}, (9, 16), None),
     "mixtral_dynamic": (MixtralLoop, {}, (3, 5, 16), {0: "batch", 1: "seq"}),
     "deepseek_dynamic": (DeepSeekMoE, {}, (13, 16), {0: "tokens"}),
+    "hf_mixtral": (HFMixtralSparse, {}, (3, 5, 16), {0: "batch", 1: "seq"}),
 }
-TRACE_SHAPES = {"mixtral_dynamic": (2, 4, 16), "deepseek_dynamic": (6, 16)}
+TRACE_SHAPES = {"mixtral_dynamic": (2, 4, 16), "deepseek_dynamic": (6, 16), "hf_mixtral": (2, 4, 16)}
 EXTRA_SHAPES = {
     "mixtral_dynamic": [(1, 1, 16), (2, 9, 16)],
     "deepseek_dynamic": [(1, 16), (40, 16)],
+    # One token leaves experts without tokens (empty NonZero results).
+    "hf_mixtral": [(1, 1, 16), (2, 9, 16)],
 }
 
 BENCH_FORMS = {"mixtral_loop": MixtralLoop, "dense": DenseMoE}
