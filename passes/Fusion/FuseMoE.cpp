@@ -79,7 +79,7 @@ struct FuseMoEPattern : RewritePattern {
       if (!sel)
         continue;
       // The tokens: what the expert's first linear layer reads.
-      Value tokens = x ? x : findTokens(y);
+      Value tokens = x ? x : expertInput(y);
       if (!tokens)
         continue;
       std::optional<MLP> m = matchMLP(y, tokens, local);
@@ -91,33 +91,6 @@ struct FuseMoEPattern : RewritePattern {
       return Term{*m, *sel, y};
     }
     return std::nullopt;
-  }
-
-  /// The tokens an expert output y reads: the lhs of the first linear layer,
-  /// found through the down projection and the activation.
-  static Value findTokens(Value y) {
-    Operation *def = y.getDefiningOp();
-    if (auto add = dyn_cast_or_null<AddOp>(def))
-      for (Value o : {add.getLhs(), add.getRhs()})
-        if (o.getDefiningOp<MatMulOp>())
-          def = o.getDefiningOp();
-    if (!def || !isa<MatMulOp, GemmOp>(def))
-      return {};
-    Value hidden = def->getOperand(0);
-    // Any op under the down projection reaches a linear layer of x within
-    // a few steps; take the first matmul/gemm lhs found depth-first.
-    SmallVector<Value> stack = {hidden};
-    for (int steps = 0; !stack.empty() && steps < 32; ++steps) {
-      Value v = stack.pop_back_val();
-      Operation *op = v.getDefiningOp();
-      if (!op)
-        continue;
-      if (isa<MatMulOp, GemmOp>(op))
-        return op->getOperand(0);
-      for (Value o : op->getOperands())
-        stack.push_back(o);
-    }
-    return {};
   }
 
   LogicalResult matchAndRewrite(Operation *root,
@@ -234,7 +207,7 @@ struct FuseMoEPattern : RewritePattern {
             break;
           }
           if (!lx)
-            lx = findTokens(u.getInput());
+            lx = expertInput(u.getInput());
           std::optional<MLP> m =
               lx ? matchMLP(u.getInput(), lx, local) : std::nullopt;
           if (!m) {

@@ -458,4 +458,26 @@ FailureOr<Routing> matchRouting(Value values, Value indices, OpSet &ops,
   return r;
 }
 
+Value expertInput(Value y) {
+  Operation *down = y.getDefiningOp();
+  if (auto add = dyn_cast_or_null<AddOp>(down))
+    for (Value o : {add.getLhs(), add.getRhs()})
+      if (o.getDefiningOp<MatMulOp>())
+        down = o.getDefiningOp();
+  if (!isa_and_nonnull<MatMulOp, GemmOp>(down))
+    return {};
+  SmallVector<Value> stack = {down->getOperand(0)};
+  for (int steps = 0; !stack.empty() && steps < 32; ++steps) {
+    Value v = stack.pop_back_val();
+    Operation *op = v.getDefiningOp();
+    if (!op)
+      continue;
+    if (isa<MatMulOp, GemmOp>(op))
+      return op->getOperand(0);
+    for (Value o : op->getOperands())
+      stack.push_back(o);
+  }
+  return {};
+}
+
 } // namespace kiln::fusion::moe

@@ -74,6 +74,10 @@ struct MLP {
 /// `y` as down(act(gate(x)) * up(x)) or down(act(up(x))).
 std::optional<MLP> matchMLP(mlir::Value y, mlir::Value x, OpSet &ops);
 
+/// The tokens an expert output `y` reads: the lhs of the first linear layer
+/// (matmul or gemm) found depth-first under its down projection.
+mlir::Value expertInput(mlir::Value y);
+
 /// The routing weights' source: values V [T, k] and indices I [T, k]; the
 /// expert a per-expert weight is for.
 struct Selection {
