@@ -28,7 +28,7 @@ int ContractionBuilder::find(int label) const {
   return label;
 }
 
-bool ContractionBuilder::unify(int a, int b) {
+bool ContractionBuilder::unify(int a, int b, bool checkedByOp) {
   a = find(a);
   b = find(b);
   if (a == b)
@@ -37,8 +37,18 @@ bool ContractionBuilder::unify(int a, int b) {
   bool dynA = ShapedType::isDynamic(sa), dynB = ShapedType::isDynamic(sb);
   if (!dynA && !dynB && sa != sb)
     return false;
-  if (dynA != dynB)
-    return false;
+  if (dynA != dynB) {
+    // An op that fails at run time unless the two sizes agree (einsum's
+    // repeated letter) makes the dynamic one the static size wherever the
+    // op runs; the static label represents both.
+    if (!checkedByOp)
+      return false;
+    if (dynA)
+      parent[a] = b;
+    else
+      parent[b] = a;
+    return true;
+  }
   if (dynA && !(facts && facts->provenEqual(origins[a].first, origins[a].second,
                                             origins[b].first, origins[b].second)))
     return false;
@@ -54,7 +64,8 @@ SmallVector<int> ContractionBuilder::dropUnits(ArrayRef<int> group) const {
   return kept;
 }
 
-bool ContractionBuilder::unifyGroups(ArrayRef<int> a, ArrayRef<int> b) {
+bool ContractionBuilder::unifyGroups(ArrayRef<int> a, ArrayRef<int> b,
+                                     bool checkedByOp) {
   SmallVector<int> da(a), db(b);
   if (da.size() != db.size()) {
     da = dropUnits(a);
@@ -63,7 +74,7 @@ bool ContractionBuilder::unifyGroups(ArrayRef<int> a, ArrayRef<int> b) {
       return false;
   }
   for (auto [x, y] : llvm::zip(da, db))
-    if (!unify(x, y))
+    if (!unify(x, y, checkedByOp))
       return false;
   return true;
 }
@@ -101,7 +112,7 @@ Contraction ContractionBuilder::build(Value v) {
         return leaf(v);
       for (auto [letter, group] : llvm::zip(term, operand.dims)) {
         auto [it, inserted] = groups.try_emplace(letter, group);
-        if (!inserted && !unifyGroups(it->second, group))
+        if (!inserted && !unifyGroups(it->second, group, /*checkedByOp=*/true))
           return leaf(v);
       }
       absorb(form, operand);

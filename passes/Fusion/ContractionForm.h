@@ -60,8 +60,10 @@ public:
 
 private:
   int fresh(mlir::Value v, int64_t dim);
-  bool unify(int a, int b);
-  bool unifyGroups(llvm::ArrayRef<int> a, llvm::ArrayRef<int> b);
+  /// `checkedByOp`: the op errors at run time unless the sizes agree.
+  bool unify(int a, int b, bool checkedByOp = false);
+  bool unifyGroups(llvm::ArrayRef<int> a, llvm::ArrayRef<int> b,
+                   bool checkedByOp = false);
   Contraction leaf(mlir::Value v);
   llvm::SmallVector<int> dropUnits(llvm::ArrayRef<int> group) const;
 

@@ -254,6 +254,70 @@ struct SSDMatcher {
     return in;
   }
 
+  /// Whether dim `i` of the reshape `op`'s result is dim `j` of `like` in
+  /// every run: a static size, a 0 entry of a model.reshape copying that
+  /// input dim, or a dynamic_reshape entry reading a proven-equal dim.
+  bool reshapeKeeps(Operation *op, int64_t i, Value like, int64_t j) {
+    Value result = op->getResult(0);
+    if (!typeOf(result).isDynamicDim(i))
+      return !typeOf(like).isDynamicDim(j) &&
+             typeOf(result).getDimSize(i) == typeOf(like).getDimSize(j);
+    if (auto reshape = dyn_cast<ReshapeOp>(op))
+      return i < static_cast<int64_t>(reshape.getShape().size()) &&
+             reshape.getShape()[i] == 0 &&
+             equal(reshape.getInput(), i, like, j);
+    auto dynamic = dyn_cast<DynamicReshapeOp>(op);
+    if (!dynamic)
+      return false;
+    SmallVector<ShapeEntry> entries = knownShapeEntries(dynamic.getShape());
+    return i < static_cast<int64_t>(entries.size()) && entries[i].dimOf &&
+           equal(entries[i].dimOf, entries[i].dim, like, j);
+  }
+
+  /// repeat_kv-style groups as exported with its two reshapes kept apart:
+  /// reshape(expand(unsqueeze(g [b, l, groups, n], 3), [b, l, groups, r,
+  /// n]), [b, l, groups * r, n]) with groups * r = heads. Returns g.
+  Value mergedGroupRepeat(Value full, int64_t heads) {
+    Operation *reshape = full.getDefiningOp();
+    if (!isa_and_nonnull<ReshapeOp, DynamicReshapeOp>(reshape))
+      return {};
+    auto expand = reshape->getOperand(0).getDefiningOp<ExpandOp>();
+    auto unsqueeze =
+        expand ? expand.getInput().getDefiningOp<UnsqueezeOp>() : nullptr;
+    if (!unsqueeze || unsqueeze.getAxes() != ArrayRef<int64_t>{3} ||
+        typeOf(expand.getResult()).getRank() != 5)
+      return {};
+    Value g = unsqueeze.getInput();
+    auto gType = typeOf(g);
+    SmallVector<ShapeEntry> entries = expandShapeEntries(expand.getShape());
+    if (entries.size() != 5 || gType.isDynamicDim(2))
+      return {};
+    // Every entry but the repeat keeps g's dim: 1, or g's own size.
+    for (auto [i, j] : {std::pair<int64_t, int64_t>{0, 0}, {1, 1}, {2, 2},
+                        {4, 3}}) {
+      const ShapeEntry &e = entries[i];
+      bool keeps = (e.constant && (*e.constant == 1 ||
+                                   (!gType.isDynamicDim(j) &&
+                                    *e.constant == gType.getDimSize(j)))) ||
+                   (e.dimOf && equal(e.dimOf, e.dim, g, j));
+      if (!keeps)
+        return {};
+    }
+    if (!entries[3].constant ||
+        gType.getDimSize(2) * *entries[3].constant != heads)
+      return {};
+    // The merge: [b, l, groups * r, n] with b, l and n g's own.
+    auto fullType = typeOf(full);
+    if (fullType.isDynamicDim(2) || fullType.getDimSize(2) != heads ||
+        !reshapeKeeps(reshape, 0, g, 0) || !reshapeKeeps(reshape, 1, g, 1) ||
+        !reshapeKeeps(reshape, 3, g, 3))
+      return {};
+    matched.push_back(reshape);
+    matched.push_back(expand);
+    matched.push_back(unsqueeze);
+    return g;
+  }
+
   std::optional<int64_t> staticDim(Value v, int64_t dim) {
     auto t = typeOf(v);
     if (t.isDynamicDim(dim))
@@ -262,13 +326,39 @@ struct SSDMatcher {
   }
 };
 
-struct FuseSSDPattern : OpRewritePattern<ReshapeOp> {
-  FuseSSDPattern(MLIRContext *ctx, const DimEquivalence *facts)
-      : OpRewritePattern(ctx), facts(facts) {}
+/// Whether every dim of `reshaped`, a reshape of Y back to [b, l, h, p], is
+/// the same size as that dim of `x` in every run: static and equal, or (for
+/// a dynamic_reshape) an entry of its shape vector that reads a dim proven
+/// equal to x's, as exporters write `Y.reshape(b, l, h, p)` from `X.shape`.
+bool reshapedLike(Operation *root, Value x, const DimEquivalence *facts) {
+  Value reshaped = root->getResult(0);
+  if (typeOf(reshaped) != typeOf(x))
+    return false;
+  auto dynamic = dyn_cast<DynamicReshapeOp>(root);
+  SmallVector<ShapeEntry> entries;
+  if (dynamic)
+    entries = knownShapeEntries(dynamic.getShape());
+  for (int64_t i = 0; i < typeOf(x).getRank(); ++i) {
+    if (!typeOf(x).isDynamicDim(i))
+      continue;
+    if (!dynamic)
+      return false;
+    if (i >= static_cast<int64_t>(entries.size()) || !entries[i].dimOf ||
+        !(facts && facts->provenEqual(entries[i].dimOf, entries[i].dim, x, i)))
+      return false;
+  }
+  return true;
+}
 
-  LogicalResult matchAndRewrite(ReshapeOp root,
+template <typename ReshapeOpTy>
+struct FuseSSDPattern : OpRewritePattern<ReshapeOpTy> {
+  FuseSSDPattern(MLIRContext *ctx, const DimEquivalence *facts)
+      : OpRewritePattern<ReshapeOpTy>(ctx), facts(facts) {}
+
+  LogicalResult matchAndRewrite(ReshapeOpTy root,
                                 PatternRewriter &rewriter) const override {
-    // Y = reshape([transpose] (Y_diag + Y_off)) to [b, l, h, p].
+    // Y = reshape([transpose] (Y_diag + Y_off)) to [b, l, h, p]: a
+    // model.reshape, or a dynamic_reshape to sizes read from X's shape.
     Value sum = root.getInput();
     SmallVector<int64_t> perm = {0, 1, 2, 3, 4};
     SSDMatcher m{rewriter, ContractionBuilder(facts), facts, {}, {}};
@@ -437,8 +527,11 @@ struct FuseSSDPattern : OpRewritePattern<ReshapeOp> {
     int64_t groups = heads;
     auto ungroup = [&](Value full) -> Value {
       auto t = typeOf(full);
-      if (t.getRank() == 4)
+      if (t.getRank() == 4) {
+        if (Value g = m.mergedGroupRepeat(full, heads))
+          return g;
         return full;
+      }
       auto expand = full.getDefiningOp<ExpandOp>();
       auto unsqueeze =
           expand ? expand.getInput().getDefiningOp<UnsqueezeOp>() : nullptr;
@@ -503,7 +596,7 @@ struct FuseSSDPattern : OpRewritePattern<ReshapeOp> {
     if (!m.equal(x, 2, a, 2) || !m.equal(b, 3, c, 3))
       return reject("head or state sizes are not proven equal");
     auto rootType = typeOf(root.getResult());
-    if (rootType != xType)
+    if (!reshapedLike(root, x, facts))
       return reject("Y is not reshaped back to X's shape");
     if (initial) {
       auto it = typeOf(initial);
@@ -570,7 +663,9 @@ struct FuseSSDPattern : OpRewritePattern<ReshapeOp> {
 struct FuseSSDPass : kiln::impl::FuseSSDBase<FuseSSDPass> {
   using FuseSSDBase::FuseSSDBase;
   void runOnOperation() override {
-    DimEquivalence facts(getOperation());
+    // fused.ssd checks its operands' sizes at run time, so the match may
+    // rely on the sizes that the replaced einsums and reshapes check.
+    DimEquivalence facts(getOperation(), /*assumeChecksPass=*/true);
     RewritePatternSet patterns(&getContext());
     kiln::populateFuseSSDPatterns(patterns, &facts);
     if (failed(kiln::applyFusionPatterns(getOperation(), std::move(patterns),
@@ -583,5 +678,6 @@ struct FuseSSDPass : kiln::impl::FuseSSDBase<FuseSSDPass> {
 
 void kiln::populateFuseSSDPatterns(RewritePatternSet &patterns,
                                    const DimEquivalence *facts) {
-  patterns.add<FuseSSDPattern>(patterns.getContext(), facts);
+  patterns.add<FuseSSDPattern<ReshapeOp>, FuseSSDPattern<DynamicReshapeOp>>(
+      patterns.getContext(), facts);
 }

@@ -181,40 +181,67 @@ def ssd_inputs(rng, b, l, h, p, n, initial=False):
     return arrays
 
 
-# name: (module factory, input factory, output names)
+def hybrid_inputs(b, l):
+    return lambda rng: [rng.standard_normal((b, l, 32), dtype=np.float32)]
+
+
+# name: (module factory, input factory[, dims named in every input and
+# output, input factories of more sets under sizes/<k>/]).
+BATCH = {0: "batch"}
 MODELS = {
     "ssd_block": (lambda: SSDBlock(4, "einsum"), lambda rng: ssd_inputs(rng, 2, 16, 4, 8, 6)),
     "ssd_initial": (lambda: SSDBlock(4, "einsum"), lambda rng: ssd_inputs(rng, 1, 12, 2, 4, 4, True)),
     "ssd_matmul": (lambda: SSDBlock(4, "matmul"), lambda rng: ssd_inputs(rng, 2, 16, 4, 8, 6, True)),
-    "ssd_hybrid": (Hybrid, lambda rng: [rng.standard_normal((2, 16, 32), dtype=np.float32)]),
+    "ssd_hybrid": (Hybrid, hybrid_inputs(2, 16)),
+    # Dynamic batch: the exporter reads b from X.shape (Shape, Gather,
+    # Concat) for every chunking reshape and for the reshape of Y.
+    "ssd_dynamic": (lambda: SSDBlock(4, "einsum"), lambda rng: ssd_inputs(rng, 2, 16, 4, 8, 6, True),
+                    BATCH, [lambda rng: ssd_inputs(rng, 1, 16, 4, 8, 6, True),
+                            lambda rng: ssd_inputs(rng, 3, 16, 4, 8, 6, True)]),
+    "ssd_hybrid_dynamic": (Hybrid, hybrid_inputs(2, 16), BATCH, [hybrid_inputs(1, 16), hybrid_inputs(3, 16)]),
 }
 
 
-def export(model, inputs, path):
-    targs = tuple(torch.from_numpy(a) for a in inputs)
+def run(model, inputs):
     with torch.no_grad():
-        outs = model(*targs)
-        outs = outs if isinstance(outs, (tuple, list)) else (outs,)
+        outs = model(*(torch.from_numpy(a) for a in inputs))
+    return outs if isinstance(outs, (tuple, list)) else (outs,)
+
+
+def export(model, inputs, path, dims=None):
+    targs = tuple(torch.from_numpy(a) for a in inputs)
+    outs = run(model, inputs)
+    names = ([f"input_{i}" for i in range(len(inputs))], [f"output_{i}" for i in range(len(outs))])
+    with torch.no_grad():
         torch.onnx.export(model, targs, path, opset_version=OPSET, do_constant_folding=True,
-                          input_names=[f"input_{i}" for i in range(len(inputs))],
-                          output_names=[f"output_{i}" for i in range(len(outs))])
+                          input_names=names[0], output_names=names[1],
+                          dynamic_axes={n: dims for n in names[0] + names[1]} if dims else None)
     onnx_model = onnx.load(path)
     onnx.checker.check_model(onnx_model, full_check=True)
     return outs, onnx_model
 
 
+def save_set(directory, inputs, outs):
+    os.makedirs(directory, exist_ok=True)
+    for i, a in enumerate(inputs):
+        np.save(os.path.join(directory, f"input_{i}.npy"), a)
+    for i, t in enumerate(outs):
+        np.save(os.path.join(directory, f"expected_{i}.npy"), t.numpy().astype(np.float32))
+
+
 def generate(name):
-    make_model, make_inputs = MODELS[name]
+    make_model, make_inputs, dims, extra = (MODELS[name] + (None, []))[:4]
     torch.manual_seed(0)
     model = make_model().eval()
-    inputs = make_inputs(np.random.default_rng(2024))
+    rng = np.random.default_rng(2024)
+    inputs = make_inputs(rng)
     out_dir = os.path.join(HERE, name)
     os.makedirs(out_dir, exist_ok=True)
-    outs, onnx_model = export(model, inputs, os.path.join(out_dir, "model.onnx"))
-    for i, a in enumerate(inputs):
-        np.save(os.path.join(out_dir, f"input_{i}.npy"), a)
-    for i, t in enumerate(outs):
-        np.save(os.path.join(out_dir, f"expected_{i}.npy"), t.numpy().astype(np.float32))
+    outs, onnx_model = export(model, inputs, os.path.join(out_dir, "model.onnx"), dims)
+    save_set(out_dir, inputs, outs)
+    for k, make_extra in enumerate(extra):
+        more = make_extra(rng)
+        save_set(os.path.join(out_dir, "sizes", str(k)), more, run(model, more))
     ops = sorted({n.op_type for n in onnx_model.graph.node})
     print(f"{name}: {os.path.getsize(os.path.join(out_dir, 'model.onnx'))} bytes, ops {ops}")
 

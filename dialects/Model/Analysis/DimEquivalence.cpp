@@ -47,7 +47,8 @@ SmallVector<ShapeEntry> kiln::model::expandShapeEntries(Value shape) {
   return knownShapeEntries(shape);
 }
 
-DimEquivalence::DimEquivalence(Operation *root) {
+DimEquivalence::DimEquivalence(Operation *root, bool assumeChecksPass)
+    : assumeChecksPass(assumeChecksPass) {
   root->walk([&](FunctionOpInterface func) {
     if (func.isExternal())
       return;
@@ -181,6 +182,8 @@ void DimEquivalence::visit(Operation *op) {
   }
   if (op->getNumResults() != 1)
     return;
+  if (assumeChecksPass)
+    visitChecked(op);
   Value result = op->getResult(0);
   int64_t rank = rankOf(result);
   auto same = [&](Value input) {
@@ -330,4 +333,40 @@ void DimEquivalence::visit(Operation *op) {
           uniteBroadcast(result, i, sources);
         }
       });
+}
+
+void DimEquivalence::visitChecked(Operation *op) {
+  Value result = op->getResult(0);
+  if (auto einsum = dyn_cast<EinsumOp>(op)) {
+    // Every dim of one letter has one size, or the einsum fails.
+    llvm::DenseMap<char, std::pair<Value, int64_t>> first;
+    auto see = [&](char letter, Value v, int64_t dim) {
+      auto [it, inserted] = first.try_emplace(letter, v, dim);
+      if (!inserted)
+        unite(v, dim, it->second.first, it->second.second);
+    };
+    SmallVector<StringRef> terms = einsum.getInputTerms();
+    if (terms.size() != einsum.getInputs().size())
+      return;
+    for (auto [term, input] : llvm::zip(terms, einsum.getInputs())) {
+      if (static_cast<int64_t>(term.size()) != rankOf(input))
+        return;
+      for (auto [dim, letter] : llvm::enumerate(term))
+        see(letter, input, dim);
+    }
+    StringRef out = einsum.getOutputTerm();
+    if (static_cast<int64_t>(out.size()) != rankOf(result))
+      return;
+    for (auto [dim, letter] : llvm::enumerate(out))
+      see(letter, result, dim);
+    return;
+  }
+  if (auto reshape = dyn_cast<DynamicReshapeOp>(op)) {
+    // An entry that reads dim d of t is the result dim (with allowzero
+    // unset, a run-time 0 copies the input dim instead: only empty tensors
+    // tell the two apart).
+    for (auto [i, entry] : llvm::enumerate(knownShapeEntries(reshape.getShape())))
+      if (entry.dimOf && static_cast<int64_t>(i) < rankOf(result))
+        unite(result, i, entry.dimOf, entry.dim);
+  }
 }

@@ -33,7 +33,14 @@ llvm::SmallVector<ShapeEntry> expandShapeEntries(mlir::Value shape);
 class DimEquivalence {
 public:
   /// Analyzes every function (and op) nested in `root`.
-  explicit DimEquivalence(mlir::Operation *root);
+  ///
+  /// With `assumeChecksPass`, also the facts that hold in every run where
+  /// the ops' own run-time checks pass: the sizes of one einsum letter, and
+  /// a dynamic_reshape's result dims that its shape vector reads from
+  /// another tensor's shape. Only for a rewrite that replaces those ops by
+  /// one that checks its own operands (a fusion), never for lowering:
+  /// code after a failed check runs on clamped sizes.
+  explicit DimEquivalence(mlir::Operation *root, bool assumeChecksPass = false);
 
   /// Whether dim `i` of `a` and dim `j` of `b` have the same size in every
   /// run: both static and equal, or dynamic and proven equal.
@@ -45,6 +52,8 @@ private:
   unsigned find(unsigned id) const;
   void unite(mlir::Value a, int64_t i, mlir::Value b, int64_t j);
   void visit(mlir::Operation *op);
+  /// The facts of ops that check their sizes at run time (assumeChecksPass).
+  void visitChecked(mlir::Operation *op);
   /// The kept dims of a reduction of `input` over the non-empty `axes`.
   void uniteKept(mlir::Value result, mlir::Value input,
                  llvm::ArrayRef<int64_t> axes, bool keepDims);
@@ -53,6 +62,7 @@ private:
   void uniteBroadcast(mlir::Value result, int64_t i,
                       llvm::ArrayRef<std::pair<mlir::Value, int64_t>> sources);
 
+  bool assumeChecksPass;
   llvm::DenseMap<std::pair<mlir::Value, int64_t>, unsigned> ids;
   mutable std::vector<unsigned> parent;
 };
