@@ -12,12 +12,16 @@
 
 #include "dialects/Model/Analysis/DimEquivalence.h"
 #include "dialects/Model/IR/ModelOps.h"
+#include "passes/Conversion/ModelToLinalg/ModelToLinalg.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include <cmath>
+#include <cstdlib>
+#include <functional>
 
 namespace kiln {
 #define GEN_PASS_DEF_FUSESSD
@@ -117,6 +121,51 @@ std::optional<SmallVector<bool>> constantMask(Value v, int64_t &rows,
   return std::nullopt;
 }
 
+/// A boolean mask of dynamic size built from a fill, Trilu, Not and
+/// bool-to-bool casts (torch.tril(torch.ones(T, T)) at a run-time T): its
+/// entry (i, j) depends on j - i only, and is constant beyond `reach`
+/// diagonals from the main one.
+std::optional<std::function<bool(int64_t)>> bandMask(Value v,
+                                                     int64_t &reach) {
+  if (auto fill = v.getDefiningOp<ConstantOfShapeOp>()) {
+    std::optional<bool> value;
+    if (auto b = dyn_cast<BoolAttr>(fill.getValue()))
+      value = b.getValue();
+    else if (auto i = dyn_cast<IntegerAttr>(fill.getValue()))
+      value = !i.getValue().isZero();
+    if (!value)
+      return std::nullopt;
+    return [c = *value](int64_t) { return c; };
+  }
+  if (auto notOp = v.getDefiningOp<NotOp>()) {
+    auto inner = bandMask(notOp.getInput(), reach);
+    if (!inner)
+      return std::nullopt;
+    return [f = *inner](int64_t d) { return !f(d); };
+  }
+  if (auto cast = v.getDefiningOp<CastOp>()) {
+    if (typeOf(cast.getInput()).getElementType().isInteger(1))
+      return bandMask(cast.getInput(), reach);
+    return std::nullopt;
+  }
+  if (auto trilu = v.getDefiningOp<TriluOp>()) {
+    std::optional<int64_t> k = constantIndex(trilu.getK());
+    auto inner = k ? bandMask(trilu.getInput(), reach) : std::nullopt;
+    if (!inner)
+      return std::nullopt;
+    reach = std::max(reach, std::abs(*k));
+    return [f = *inner, k = *k, upper = trilu.getUpper()](int64_t d) {
+      return f(d) && (upper ? d >= k : d <= k);
+    };
+  }
+  return std::nullopt;
+}
+
+/// "the X", unless `what` has its article already ("the chunk decay's").
+std::string theOne(StringRef what) {
+  return what.starts_with("the ") ? what.str() : ("the " + what).str();
+}
+
 struct SSDMatcher {
   PatternRewriter &rewriter;
   ContractionBuilder forms;
@@ -151,7 +200,7 @@ struct SSDMatcher {
                    StringRef what) {
     auto where = def<WhereOp>(v);
     if (!where)
-      return fail(Twine("the ") + what + " is not a masked fill"), Value();
+      return fail(theOne(what) + " is not a masked fill"), Value();
     bool fillOnTrue;
     Value kept;
     if (auto c = splatFloat(where.getLhs()); c && isFill(*c)) {
@@ -161,24 +210,28 @@ struct SSDMatcher {
       fillOnTrue = false;
       kept = where.getLhs();
     } else {
-      return fail(Twine("the ") + what + " fills a different value"), Value();
+      return fail(theOne(what) + " fills a different value"), Value();
     }
+    Value condition = where.getCondition();
+    if (!typeOf(condition).hasStaticShape())
+      return dynamicMaskedFill(where, condition, kept, fillOnTrue, fillAt,
+                               what);
     int64_t rows, cols;
-    auto mask = constantMask(where.getCondition(), rows, cols);
+    auto mask = constantMask(condition, rows, cols);
     if (!mask)
-      return fail(Twine("the ") + what + " mask is not a constant triangle"),
+      return fail(theOne(what) + " mask is not a constant triangle"),
              Value();
     if (rows != cols)
-      return fail(Twine("the ") + what + " mask is not square"), Value();
+      return fail(theOne(what) + " mask is not square"), Value();
     for (int64_t i = 0; i < rows; ++i)
       for (int64_t j = 0; j < cols; ++j)
         if ((*mask)[i * cols + j] == fillOnTrue) {
           if (!fillAt(i, j))
-            return fail(Twine("the ") + what +
+            return fail(theOne(what) +
                         " mask is not the expected triangle"),
                    Value();
         } else if (fillAt(i, j)) {
-          return fail(Twine("the ") + what +
+          return fail(theOne(what) +
                       " mask is not the expected triangle"),
                  Value();
         }
@@ -186,7 +239,41 @@ struct SSDMatcher {
     if (resultType.getRank() < 2 ||
         resultType.getDimSize(resultType.getRank() - 1) != rows ||
         resultType.getDimSize(resultType.getRank() - 2) != rows)
-      return fail(Twine("the ") + what + " mask size differs"), Value();
+      return fail(theOne(what) + " mask size differs"), Value();
+    return kept;
+  }
+
+  /// maskedFill's check of a square mask of run-time size T: the mask's
+  /// dims are the filled tensor's last two, and its band matches `fillAt`
+  /// on every diagonal (beyond `reach` nothing changes).
+  Value dynamicMaskedFill(WhereOp where, Value condition, Value kept,
+                          bool fillOnTrue,
+                          llvm::function_ref<bool(int64_t, int64_t)> fillAt,
+                          StringRef what) {
+    auto type = typeOf(condition);
+    int64_t rank = type.getRank();
+    for (int64_t i = 0; i + 2 < rank; ++i)
+      if (type.getDimSize(i) != 1)
+        return fail(theOne(what) + " mask is not a matrix"), Value();
+    int64_t reach = 0;
+    auto band = rank >= 2 ? bandMask(condition, reach) : std::nullopt;
+    if (!band)
+      return fail(theOne(what) + " mask is not a constant triangle"),
+             Value();
+    Value result = where.getResult();
+    int64_t resultRank = typeOf(result).getRank();
+    if (!equal(condition, rank - 2, condition, rank - 1))
+      return fail(theOne(what) + " mask is not square"), Value();
+    if (!equal(condition, rank - 2, result, resultRank - 2) ||
+        !equal(condition, rank - 1, result, resultRank - 1))
+      return fail(theOne(what) + " mask size differs"), Value();
+    for (int64_t d = -reach - 2; d <= reach + 2; ++d) {
+      int64_t i = d < 0 ? -d : 0, j = d < 0 ? 0 : d;
+      if (((*band)(d) == fillOnTrue) != fillAt(i, j))
+        return fail(theOne(what) +
+                    " mask is not the expected triangle"),
+               Value();
+    }
     return kept;
   }
 
@@ -229,24 +316,24 @@ struct SSDMatcher {
                                 "new last axis"),
              Value();
     Value x = unsqueeze.getInput();
-    auto xType = typeOf(x), sumType = typeOf(sum);
+    auto xType = typeOf(x);
     if (xType.getRank() != rank - 1)
       return fail(Twine(what) + "'s segsum has the wrong rank"), Value();
     for (int64_t i = 0; i + 1 < rank; ++i)
       if (!equal(x, i, sum, i))
         return fail(Twine(what) + "'s segsum broadcasts its input"), Value();
-    if (xType.isDynamicDim(rank - 2) ||
-        sumType.getDimSize(rank - 1) != xType.getDimSize(rank - 2))
+    if (!equal(sum, rank - 1, x, rank - 2))
       return fail(Twine(what) + "'s segsum is not square"), Value();
     return x;
   }
 
   /// reshape [b, l, rest...] -> [b, c, chunk, rest...]: returns the input.
   Value chunked(Value v, int64_t &chunk, StringRef what) {
-    auto reshape = def<ReshapeOp>(v);
-    if (!reshape)
+    Operation *reshape = v.getDefiningOp();
+    if (!isa_and_nonnull<ReshapeOp, DynamicReshapeOp>(reshape))
       return fail(Twine(what) + " is not chunked by a reshape"), Value();
-    Value in = reshape.getInput();
+    matched.push_back(reshape);
+    Value in = reshape->getOperand(0);
     auto outType = typeOf(v);
     if (outType.getRank() < 3 || outType.isDynamicDim(2))
       return fail(Twine(what) + "'s chunks are not static"), Value();
@@ -272,6 +359,49 @@ struct SSDMatcher {
     SmallVector<ShapeEntry> entries = knownShapeEntries(dynamic.getShape());
     return i < static_cast<int64_t>(entries.size()) && entries[i].dimOf &&
            equal(entries[i].dimOf, entries[i].dim, like, j);
+  }
+
+  /// Whether entry `pos` of `reshape`'s shape vector is dim `seqDim` of
+  /// `full` divided by `chunk`, as exporters write `l // chunk` from a
+  /// dynamic length: [un]squeeze(div(gather(shape(v), i), chunk)) with v's
+  /// dim i proven to be full's.
+  bool chunkCountEntry(DynamicReshapeOp reshape, int64_t pos, Value full,
+                       int64_t seqDim, int64_t chunk) {
+    SmallVector<Value> pieces = {reshape.getShape()};
+    if (auto concat = reshape.getShape().getDefiningOp<ConcatOp>())
+      pieces = llvm::to_vector(concat.getInputs());
+    int64_t offset = 0;
+    for (Value piece : pieces) {
+      auto type = typeOf(piece);
+      if (!type.hasStaticShape())
+        return false;
+      int64_t length = type.getNumElements();
+      if (pos >= offset + length) {
+        offset += length;
+        continue;
+      }
+      if (length != 1)
+        return false;
+      auto scalar = [](Value v) {
+        while (isa_and_nonnull<UnsqueezeOp, SqueezeOp, ReshapeOp>(
+            v.getDefiningOp()))
+          v = v.getDefiningOp()->getOperand(0);
+        return v;
+      };
+      auto div = scalar(piece).getDefiningOp<DivOp>();
+      if (!div || constantIndex(div.getRhs()) != chunk)
+        return false;
+      auto gather = scalar(div.getLhs()).getDefiningOp<GatherOp>();
+      auto shape = gather ? gather.getData().getDefiningOp<ShapeOp>() : nullptr;
+      std::optional<int64_t> dim =
+          gather ? constantIndex(gather.getIndices()) : std::nullopt;
+      if (!shape || !dim)
+        return false;
+      int64_t rank = typeOf(shape.getInput()).getRank();
+      int64_t d = *dim < 0 ? *dim + rank : *dim;
+      return d >= 0 && d < rank && equal(shape.getInput(), d, full, seqDim);
+    }
+    return false;
   }
 
   /// repeat_kv-style groups as exported with its two reshapes kept apart:
@@ -452,8 +582,8 @@ struct FuseSSDPattern : OpRewritePattern<ReshapeOpTy> {
       return reject("the states read are not new_states[:, :-1]");
     Value newStates = sliceS.getInput();
     std::optional<int64_t> chunksPlusOne = m.staticDim(newStates, 1);
-    if (!chunksPlusOne || (sliceS.getEnds()[0] != -1 &&
-                           sliceS.getEnds()[0] != *chunksPlusOne - 1))
+    if (sliceS.getEnds()[0] != -1 &&
+        (!chunksPlusOne || sliceS.getEnds()[0] != *chunksPlusOne - 1))
       return reject("the states read are not new_states[:, :-1]");
     Contraction recurrence = m.forms.build(newStates);
     if (!m.forms.matches(recurrence, {"E:bhzc", "T:bchpn"}, "bzhpn", roles))
@@ -563,6 +693,7 @@ struct FuseSSDPattern : OpRewritePattern<ReshapeOpTy> {
       return reject("the groups do not divide the heads");
 
     // The chunking reshapes must split l into [c, chunk] and keep the rest.
+    bool lengthMustDivide = false;
     auto checkChunks = [&](Value full, Value chunkedValue) {
       auto in = typeOf(full), out = typeOf(chunkedValue);
       if (in.getRank() == 5 && out.getRank() == 5) {
@@ -582,9 +713,17 @@ struct FuseSSDPattern : OpRewritePattern<ReshapeOpTy> {
       for (int64_t i = 2; i < in.getRank(); ++i)
         if (!m.equal(full, i, chunkedValue, i + 1))
           return false;
-      if (in.isDynamicDim(1) || out.isDynamicDim(1))
+      if (!in.isDynamicDim(1) && !out.isDynamicDim(1))
+        return in.getDimSize(1) == out.getDimSize(1) * out.getDimSize(2);
+      // A dynamic length: the chunk count is l // chunk, and the reshape
+      // fails unless chunk divides l, which fused.ssd (whose last chunk
+      // may be partial) is made to check too.
+      auto dynamic = chunkedValue.getDefiningOp<DynamicReshapeOp>();
+      if (!dynamic || !in.isDynamicDim(1) || !out.isDynamicDim(1) ||
+          !m.chunkCountEntry(dynamic, 1, full, 1, chunk))
         return false;
-      return in.getDimSize(1) == out.getDimSize(1) * out.getDimSize(2);
+      lengthMustDivide = true;
+      return true;
     };
     if (!checkChunks(x, roles["X"]) || !checkChunks(a, transposeA.getInput()) ||
         !checkChunks(bFull, roles["B"]) || !checkChunks(cFull, roles["C"]))
@@ -616,11 +755,26 @@ struct FuseSSDPattern : OpRewritePattern<ReshapeOpTy> {
       if (auto g = dyn_cast<GatherOp>(user)) {
         std::optional<int64_t> i = constantIndex(g.getIndices());
         if (g.getAxis() == 1 && i && typeOf(g.getIndices()).getRank() == 0 &&
-            (*i == -1 || *i == *chunksPlusOne - 1))
+            (*i == -1 || (chunksPlusOne && *i == *chunksPlusOne - 1)))
           finalRead = g;
       }
 
     Location loc = root.getLoc();
+    if (lengthMustDivide) {
+      // The replaced reshapes into [l // chunk, chunk] fail at run time
+      // unless the chunk divides l; fused.ssd would take a partial chunk.
+      Value len = tensor::DimOp::create(rewriter, loc, x, 1);
+      Value rem = arith::RemUIOp::create(
+          rewriter, loc, len,
+          arith::ConstantIndexOp::create(rewriter, loc, chunk));
+      Value ok = arith::CmpIOp::create(
+          rewriter, loc, arith::CmpIPredicate::eq, rem,
+          arith::ConstantIndexOp::create(rewriter, loc, 0));
+      kiln::model_to_linalg::emitRuntimeCheck(rewriter, loc, ok, roles["X"].getDefiningOp(),
+                             "the sequence length is not a multiple of the "
+                             "chunk size " +
+                                 Twine(chunk));
+    }
     auto size = [&](Value v, int64_t d) {
       return tensor::getMixedSize(rewriter, loc, v, d);
     };

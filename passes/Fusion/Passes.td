@@ -78,6 +78,8 @@ def FuseSSD : Pass<"kiln-fuse-ssd"> {
     match-failure notes.
   }];
   let dependentDialects = ["kiln::fused::FusedDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::cf::ControlFlowDialect",
                            "mlir::tensor::TensorDialect"];
 }
 

@@ -186,8 +186,12 @@ def hybrid_inputs(b, l):
 
 
 # name: (module factory, input factory[, dims named in every input and
-# output, input factories of more sets under sizes/<k>/]).
+# output (or {tensor name: its dims}), input factories of more sets under
+# sizes/<k>/]).
 BATCH = {0: "batch"}
+BATCH_SEQ = {0: "batch", 1: "seq"}
+# The block's X, dt, B, C and Y are [b, l, ...]; its final state [b, h, p, n].
+BLOCK_BATCH_SEQ = {**{f"input_{i}": BATCH_SEQ for i in range(4)}, "output_0": BATCH_SEQ, "output_1": BATCH}
 MODELS = {
     "ssd_block": (lambda: SSDBlock(4, "einsum"), lambda rng: ssd_inputs(rng, 2, 16, 4, 8, 6)),
     "ssd_initial": (lambda: SSDBlock(4, "einsum"), lambda rng: ssd_inputs(rng, 1, 12, 2, 4, 4, True)),
@@ -199,6 +203,14 @@ MODELS = {
                     BATCH, [lambda rng: ssd_inputs(rng, 1, 16, 4, 8, 6, True),
                             lambda rng: ssd_inputs(rng, 3, 16, 4, 8, 6, True)]),
     "ssd_hybrid_dynamic": (Hybrid, hybrid_inputs(2, 16), BATCH, [hybrid_inputs(1, 16), hybrid_inputs(3, 16)]),
+    # Dynamic batch and sequence length: the chunk count is l // chunk
+    # (Shape, Gather, Div) and the segsum masks are Trilu of run-time size;
+    # the package checks at run time that l is a multiple of the chunk.
+    "ssd_dynamic_seq": (lambda: SSDBlock(4, "einsum"), lambda rng: ssd_inputs(rng, 2, 16, 4, 8, 6),
+                        BLOCK_BATCH_SEQ, [lambda rng: ssd_inputs(rng, 1, 4, 4, 8, 6),
+                                          lambda rng: ssd_inputs(rng, 3, 28, 4, 8, 6)]),
+    "ssd_hybrid_dynamic_seq": (Hybrid, hybrid_inputs(2, 16), BATCH_SEQ,
+                               [hybrid_inputs(1, 8), hybrid_inputs(2, 36)]),
 }
 
 
@@ -208,6 +220,14 @@ def run(model, inputs):
     return outs if isinstance(outs, (tuple, list)) else (outs,)
 
 
+def axes_of(dims, names):
+    if not dims:
+        return None
+    if all(isinstance(k, str) for k in dims):
+        return {n: dims[n] for n in names if n in dims}
+    return {n: dims for n in names}
+
+
 def export(model, inputs, path, dims=None):
     targs = tuple(torch.from_numpy(a) for a in inputs)
     outs = run(model, inputs)
@@ -215,7 +235,7 @@ def export(model, inputs, path, dims=None):
     with torch.no_grad():
         torch.onnx.export(model, targs, path, opset_version=OPSET, do_constant_folding=True,
                           input_names=names[0], output_names=names[1],
-                          dynamic_axes={n: dims for n in names[0] + names[1]} if dims else None)
+                          dynamic_axes=axes_of(dims, names[0] + names[1]))
     onnx_model = onnx.load(path)
     onnx.checker.check_model(onnx_model, full_check=True)
     return outs, onnx_model

@@ -207,7 +207,7 @@ def Model_OneHotOp : Model_ValueShapedOp<"one_hot"> {
   let assemblyFormat = "$indices `,` $depth `,` $values attr-dict `:` functional-type(operands, results)";
 }
 
-def Model_TriluOp : Model_InferredOp<"trilu"> {
+def Model_TriluOp : Model_InferredOp<"trilu", [Model_SameShapeAsInput]> {
   let summary = "Keeps the upper or lower triangle of the last two dims, zeroing the rest";
   let description = [{
     ONNX `Trilu` on a tensor of rank >= 2: element [..., i, j] is kept when
