@@ -327,7 +327,10 @@ struct FuseAttentionPattern : OpRewritePattern<MatMulOp> {
       int64_t scoreDim[4] = {0, 1, 2, kSeq};
       for (int64_t j = 0; j < maskType.getRank(); ++j) {
         int64_t i = j + 4 - maskType.getRank();
-        if (maskType.getDimSize(j) == 1)
+        // A dim whose type says `?` but that is 1 in every run (expanded
+        // to 1, as HF's [b, 1, q, k] masks are) broadcasts like a static 1.
+        if (maskType.getDimSize(j) == 1 ||
+            (facts && facts->provenOne(additive, j)))
           continue;
         if (!equal(additive, j, scoreDims[i], scoreDim[i]))
           return rewriter.notifyMatchFailure(op, "the mask is not proven to broadcast to the scores");
@@ -341,6 +344,18 @@ struct FuseAttentionPattern : OpRewritePattern<MatMulOp> {
     if (!k)
       k = TransposeOp::create(rewriter, loc, kt,
                               rewriter.getDenseI64ArrayAttr({0, 1, 3, 2}));
+    if (additive) {
+      // The fused op broadcasts only static unit mask dims (a dynamic one
+      // must match the score dim at run time): state the proven 1s.
+      auto maskType = cast<RankedTensorType>(additive.getType());
+      SmallVector<int64_t> shape(maskType.getShape());
+      for (int64_t j = 0; j < maskType.getRank(); ++j)
+        if (maskType.isDynamicDim(j) && facts && facts->provenOne(additive, j))
+          shape[j] = 1;
+      if (ArrayRef<int64_t>(shape) != maskType.getShape())
+        additive = tensor::CastOp::create(
+            rewriter, loc, maskType.clone(shape), additive);
+    }
     auto resultType = cast<RankedTensorType>(op.getType());
     SmallVector<OpFoldResult> sizes = {
         tensor::getMixedSize(rewriter, loc, q, 0),

@@ -115,6 +115,46 @@ class LlamaPadMask(nn.Module):
         return self.o(out) + x
 
 
+class LlamaExpandMask(nn.Module):
+    """Llama attention with the [b, 1, q, k] mask built exactly as Hugging
+    Face's _prepare_4d_causal_attention_mask (AttentionMaskConverter) does:
+    the causal triangle of _make_causal_mask expanded to [b, 1, s, s], the
+    [b, s] padding mask expanded over the queries and inverted by
+    _expand_mask, and the two combined by masked_fill; GQA through
+    repeat_kv, the scale after the matmul."""
+
+    def __init__(self, hidden=64, heads=4, kv_heads=2):
+        super().__init__()
+        self.h, self.kvh, self.d = heads, kv_heads, hidden // heads
+        self.q = nn.Linear(hidden, heads * self.d, bias=False)
+        self.k = nn.Linear(hidden, kv_heads * self.d, bias=False)
+        self.v = nn.Linear(hidden, kv_heads * self.d, bias=False)
+        self.o = nn.Linear(heads * self.d, hidden, bias=False)
+        self.rope = Rope(self.d)
+
+    def forward(self, x, attention_mask):
+        b, s, _ = x.shape
+        q = self.q(x).view(b, s, self.h, self.d).transpose(1, 2)
+        k = self.k(x).view(b, s, self.kvh, self.d).transpose(1, 2)
+        v = self.v(x).view(b, s, self.kvh, self.d).transpose(1, 2)
+        q, k = self.rope(q, s), self.rope(k, s)
+        k, v = repeat_kv(k, self.h // self.kvh), repeat_kv(v, self.h // self.kvh)
+        # _make_causal_mask
+        causal = torch.full((s, s), NEG)
+        cond = torch.arange(causal.size(-1))
+        causal = causal.masked_fill(cond < (cond + 1).view(causal.size(-1), 1), 0.0)
+        causal_4d = causal[None, None, :, :].expand(b, 1, s, s)
+        # _expand_mask
+        expanded = attention_mask[:, None, None, :].expand(b, 1, s, s).to(torch.float32)
+        inverted = 1.0 - expanded
+        inverted = inverted.masked_fill(inverted.to(torch.bool), NEG)
+        mask = causal_4d.masked_fill(inverted.bool(), NEG)
+        scores = torch.matmul(q, k.transpose(2, 3)) / math.sqrt(self.d) + mask
+        p = torch.softmax(scores, dim=-1)
+        out = torch.matmul(p, v).transpose(1, 2).reshape(b, s, -1)
+        return self.o(out) + x
+
+
 class FalconMQA(nn.Module):
     """Falcon-7B-style block: one shared layer norm feeding attention and the
     MLP in parallel; multi-query (one key/value head, broadcast by the
@@ -279,6 +319,9 @@ MODELS = {
     "attn_llama_padmask": (LlamaPadMask, [(2, 7, 64), ("mask", 2, 7)],
                            {"input_0": BS, "input_1": BS},
                            [[(1, 3, 64), ("mask", 1, 3)], [(3, 9, 64), ("mask", 3, 9)]]),
+    "attn_llama_expandmask": (LlamaExpandMask, [(2, 7, 64), ("mask", 2, 7)],
+                              {"input_0": BS, "input_1": BS},
+                              [[(1, 1, 64), ("mask", 1, 1)], [(3, 9, 64), ("mask", 3, 9)]]),
     "attn_falcon_mqa": (FalconMQA, [(2, 8, 64)], {"input_0": {0: "batch"}}, [[(1, 8, 64)]]),
     "attn_mistral_swa": (MistralSWA, [(2, 10, 64)], {"input_0": {0: "batch"}}, [[(1, 10, 64)]]),
     "attn_vit": (ViT, [(2, 6, 12)], {"input_0": {0: "batch"}}, [[(1, 6, 12)], [(3, 6, 12)]]),

@@ -94,12 +94,36 @@ void DimEquivalence::unite(Value a, int64_t i, Value b, int64_t j) {
     parent[x] = y;
 }
 
+void DimEquivalence::markOne(Value v, int64_t i) {
+  if (!isDynamicDim(v, i))
+    return;
+  unsigned x = find(classOf(v, i)), one = find(kOne);
+  if (x != one)
+    parent[x] = one;
+}
+
+bool DimEquivalence::provenOne(Value v, int64_t i) const {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  if (!type || i < 0 || i >= type.getRank())
+    return false;
+  if (!type.isDynamicDim(i))
+    return type.getDimSize(i) == 1;
+  auto x = ids.find({v, i});
+  return x != ids.end() && find(x->second) == find(kOne);
+}
+
 bool DimEquivalence::provenEqual(Value a, int64_t i, Value b, int64_t j) const {
   auto ta = dyn_cast<RankedTensorType>(a.getType());
   auto tb = dyn_cast<RankedTensorType>(b.getType());
   if (!ta || !tb || i < 0 || j < 0 || i >= ta.getRank() || j >= tb.getRank())
     return false;
-  if (!ta.isDynamicDim(i) || !tb.isDynamicDim(j))
+  // A static 1 and a dynamic dim proven 1.
+  if (ta.isDynamicDim(i) != tb.isDynamicDim(j)) {
+    if (ta.isDynamicDim(i))
+      return tb.getDimSize(j) == 1 && provenOne(a, i);
+    return ta.getDimSize(i) == 1 && provenOne(b, j);
+  }
+  if (!ta.isDynamicDim(i))
     return ta.getDimSize(i) == tb.getDimSize(j);
   if (a == b && i == j)
     return true;
@@ -113,12 +137,20 @@ void DimEquivalence::uniteBroadcast(
     Value result, int64_t i, ArrayRef<std::pair<Value, int64_t>> sources) {
   if (!isDynamicDim(result, i))
     return;
-  // A static 1 stretches and says nothing; the dynamic dims decide, and only
-  // when they are all equal is the result equal to them.
+  // A 1 (static or proven) stretches and says nothing; the other dynamic
+  // dims decide, and only when they are all equal is the result equal to
+  // them. When every source is 1, so is the result.
   SmallVector<std::pair<Value, int64_t>> dynamic;
-  for (auto [v, d] : sources)
+  bool allOne = !sources.empty();
+  for (auto [v, d] : sources) {
+    if (provenOne(v, d))
+      continue;
+    allOne = false;
     if (isDynamicDim(v, d))
       dynamic.emplace_back(v, d);
+  }
+  if (allOne)
+    return markOne(result, i);
   if (dynamic.empty())
     return;
   for (auto [v, d] : dynamic)
@@ -139,11 +171,18 @@ void DimEquivalence::uniteKept(Value result, Value input,
   }
 }
 
-/// The dim that a 0-D `limit` reads: gather(model.shape(x), i), possibly
+/// The dim that a 0-D `limit` reads: gather(model.shape(x), i), or
+/// squeeze(slice(model.shape(x))) of one entry (`x.size(-1)`), possibly
 /// cast (to a float for a float range).
 static std::optional<std::pair<Value, int64_t>> scalarDim(Value limit) {
   if (auto cast = limit.getDefiningOp<CastOp>())
     limit = cast.getInput();
+  if (auto squeeze = limit.getDefiningOp<SqueezeOp>()) {
+    SmallVector<ShapeEntry> entries = knownShapeEntries(squeeze.getInput());
+    if (rankOf(limit) != 0 || entries.size() != 1 || !entries[0].dimOf)
+      return std::nullopt;
+    return std::make_pair(entries[0].dimOf, entries[0].dim);
+  }
   auto gather = limit.getDefiningOp<GatherOp>();
   if (!gather || rankOf(limit) != 0)
     return std::nullopt;
@@ -306,6 +345,9 @@ void DimEquivalence::visit(Operation *op) {
             continue;
           }
           const ShapeEntry &entry = entries[k];
+          if (entry.constant && *entry.constant == 1 &&
+              (j < 0 || inputType.getDimSize(j) == 1))
+            markOne(result, i);
           if (entry.constant && *entry.constant == 1 && j >= 0)
             unite(result, i, e.getInput(), j);
           if (!entry.dimOf)
@@ -314,6 +356,15 @@ void DimEquivalence::visit(Operation *op) {
               provenEqual(e.getInput(), j, entry.dimOf, entry.dim))
             unite(result, i, entry.dimOf, entry.dim);
         }
+      })
+      .Case([&](DynamicReshapeOp r) {
+        // An entry read from a dim proven equal to the input's dim at the
+        // same position is that dim (also when it is 0 at run time and
+        // reads as "copy the input dim").
+        for (auto [i, entry] : llvm::enumerate(knownShapeEntries(r.getShape())))
+          if (entry.dimOf && int64_t(i) < rank && int64_t(i) < rankOf(r.getInput()) &&
+              provenEqual(entry.dimOf, entry.dim, r.getInput(), i))
+            unite(result, i, r.getInput(), i);
       })
       .Case([&](RangeOp r) {
         // range(0, d, 1) has d elements, d a dim read at run time (also

@@ -7,7 +7,10 @@
 //   - a dim an op passes through unchanged (unary ops, transpose, the copied
 //     dims of reshape, matmul's rows and columns, the kept dims of a
 //     reduction, ...);
-//   - a broadcast result dim whose dynamic operand dims are all equal.
+//   - a broadcast result dim whose dynamic operand dims are all equal;
+//   - a dynamic dim that is 1 in every run (an expand to 1 of a static 1,
+//     as torch.onnx.export writes `x[None].expand(b, 1, ...)`: the type
+//     says `?` but the size is 1), equal to a static 1.
 // Facts that only a run-time check establishes are never used: code after a
 // failed check still runs (with clamped sizes) and must not rely on them.
 #ifndef KILN_DIALECTS_MODEL_ANALYSIS_DIMEQUIVALENCE_H
@@ -46,11 +49,17 @@ public:
   /// run: both static and equal, or dynamic and proven equal.
   bool provenEqual(mlir::Value a, int64_t i, mlir::Value b, int64_t j) const;
 
+  /// Whether dim `i` of `v` is 1 in every run (static, or dynamic and
+  /// proven 1).
+  bool provenOne(mlir::Value v, int64_t i) const;
+
 private:
   /// The class id of a dynamic dim, created on first use.
   unsigned classOf(mlir::Value v, int64_t dim);
   unsigned find(unsigned id) const;
   void unite(mlir::Value a, int64_t i, mlir::Value b, int64_t j);
+  /// Records that the dynamic dim `i` of `v` is 1 in every run.
+  void markOne(mlir::Value v, int64_t i);
   void visit(mlir::Operation *op);
   /// The facts of ops that check their sizes at run time (assumeChecksPass).
   void visitChecked(mlir::Operation *op);
@@ -64,7 +73,9 @@ private:
 
   bool assumeChecksPass;
   llvm::DenseMap<std::pair<mlir::Value, int64_t>, unsigned> ids;
-  mutable std::vector<unsigned> parent;
+  /// Class 0 is the size 1: the dynamic dims proven 1 join it.
+  mutable std::vector<unsigned> parent = {kOne};
+  static constexpr unsigned kOne = 0;
 };
 
 } // namespace kiln::model
