@@ -79,7 +79,9 @@ def attention(q, k, v, mask=None, causal=False, scale=None, q_heads=0,
     v = np.repeat(v, group, axis=1)
     scale = 1 / np.sqrt(q.shape[3]) if scale is None else scale
     s = q @ k.transpose(0, 1, 3, 2) * scale
-    if mask is not None:
+    if mask is not None and mask.dtype == bool:
+        s = np.where(mask, s, -np.inf)  # true: the key takes part
+    elif mask is not None:
         s = s + mask
     if causal:
         # Query i sees keys j <= i + past_sequence_length (bottom-right
@@ -110,7 +112,7 @@ def f32(x):
 
 def write(name, m, inputs, expected, sizes=()):
     """`inputs`/`expected`: lists of float64 arrays (cast to float32;
-    integer arrays kept); `sizes`: further (inputs, expected) sets."""
+    integer and boolean arrays kept); `sizes`: further (inputs, expected) sets."""
     out = os.path.join(HERE, name)
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
@@ -119,7 +121,7 @@ def write(name, m, inputs, expected, sizes=()):
     def save(d, ins, exps):
         os.makedirs(d, exist_ok=True)
         for i, a in enumerate(ins):
-            a = a if a.dtype.kind in "iu" else f32(a)
+            a = a if a.dtype.kind in "iub" else f32(a)
             np.save(os.path.join(d, f"input_{i}.npy"), a)
         for i, a in enumerate(exps):
             np.save(os.path.join(d, f"expected_{i}.npy"), f32(a))
@@ -268,6 +270,35 @@ def build_attention_kv_cache():
     write(name, m, *case(4), sizes=[case(1), case(6)])
 
 
+def build_attention_dynamic_mask():
+    """4-D MQA with a boolean mask whose four dims are all symbolic: in each
+    input set some of them are 1 at run time and broadcast (over heads,
+    batch, queries), as ONNX broadcasting says; batch, query and key
+    lengths are symbolic too."""
+    name = "opset23_attention_dynamic_mask"
+    rng = rng_for(name)
+    BOOL = TensorProto.BOOL
+    m = model(
+        [helper.make_node("Attention", ["q", "k", "v", "mask"], ["y"])],
+        [helper.make_tensor_value_info("q", F32, ["batch", 2, "sq", 8]),
+         helper.make_tensor_value_info("k", F32, ["batch", 1, "sk", 8]),
+         helper.make_tensor_value_info("v", F32, ["batch", 1, "sk", 8]),
+         helper.make_tensor_value_info("mask", BOOL, ["mb", "mh", "mq", "mk"])],
+        [helper.make_tensor_value_info("y", F32, ["batch", 2, "sq", 8])])
+
+    def case(batch, sq, sk, mask_shape):
+        q = f32(rng.standard_normal((batch, 2, sq, 8))).astype(np.float64)
+        k, v = (f32(rng.standard_normal((batch, 1, sk, 8))).astype(np.float64)
+                for _ in range(2))
+        mask = rng.random(mask_shape) < 0.6
+        mask[..., 0] = True  # no query row without a key
+        return [q, k, v, mask], [attention(q, k, v, mask=mask)]
+
+    write(name, m, *case(2, 5, 7, (2, 1, 5, 7)),
+          sizes=[case(1, 1, 1, (1, 1, 1, 1)), case(3, 4, 9, (1, 2, 4, 9)),
+                 case(2, 3, 6, (2, 1, 1, 6)), case(2, 3, 6, (2, 2, 3, 6))])
+
+
 FIXTURES = {
     "opset23_attention_kv_cache": build_attention_kv_cache,
     "opset23_rmsnorm": build_rmsnorm,
@@ -275,6 +306,7 @@ FIXTURES = {
     "opset23_rope_interleaved_3d": build_rope_interleaved_3d,
     "opset23_attention": build_attention,
     "opset23_attention_3d": build_attention_3d,
+    "opset23_attention_dynamic_mask": build_attention_dynamic_mask,
 }
 
 if __name__ == "__main__":

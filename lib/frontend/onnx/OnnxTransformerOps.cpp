@@ -6,8 +6,8 @@
 //   RotaryEmbedding  -> model.rotary_embedding
 //   Attention        -> fused.attention (3-D inputs split into heads around
 //                       it with model.reshape / model.transpose)
-// What these ops define and kiln does not implement (Attention's boolean
-// masks, softcap, qk_matmul_output) is rejected by name.
+// What these ops define and kiln does not implement (Attention's softcap,
+// qk_matmul_output) is rejected by name.
 //
 //===----------------------------------------------------------------------===//
 #include "lib/frontend/onnx/OnnxReductionOps.h"
@@ -252,11 +252,13 @@ static LogicalResult importAttention(NodeImporter &n) {
     FailureOr<RankedTensorType> maskType = n.inputType(3);
     if (failed(maskType))
       return failure();
-    if (maskType->getElementType() != element)
-      return n.emitError() << "attn_mask of element type "
-                           << maskType->getElementType()
-                           << " is not supported (only an additive mask of "
-                              "the inputs' type; boolean masks are not)";
+    // Additive (the inputs' type) or boolean (true: the key takes part);
+    // fused.attention means the same by both.
+    Type maskElement = maskType->getElementType();
+    if (maskElement != element && !maskElement.isInteger(1))
+      return n.emitError() << "attn_mask of element type " << maskElement
+                           << " is not supported (an additive mask of the "
+                              "inputs' type, or a boolean mask)";
     FailureOr<Value> m = n.input(3);
     if (failed(m))
       return failure();

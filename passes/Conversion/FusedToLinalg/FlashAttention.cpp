@@ -456,6 +456,7 @@ LogicalResult kiln::lowerAttentionByOnlineSoftmax(RewriterBase &rewriter,
                                                   int64_t keyTile) {
   OpBuilder::InsertionGuard guard(rewriter);
   rewriter.setInsertionPoint(op);
+  broadcastDynamicUnitMaskDims(rewriter, op);
   Value ok = kiln::checkAttentionSizes(rewriter, op);
   // After a failed check the result is zeros and no tile runs.
   bool lowered = true;
@@ -475,6 +476,87 @@ LogicalResult kiln::lowerAttentionByOnlineSoftmax(RewriterBase &rewriter,
     return failure();
   rewriter.replaceOp(op, result);
   return success();
+}
+
+void kiln::broadcastDynamicUnitMaskDims(RewriterBase &rewriter,
+                                        fused::AttentionOp op) {
+  using kiln::model_to_linalg::andOf;
+  using kiln::model_to_linalg::cmpi;
+  using kiln::model_to_linalg::dimValue;
+  using kiln::model_to_linalg::indexConstant;
+  Value mask = op.getMask();
+  if (!mask)
+    return;
+  auto type = cast<RankedTensorType>(mask.getType());
+  if (type.hasStaticShape())
+    return;
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPoint(op);
+  Location loc = op.getLoc();
+  int64_t rank = type.getRank();
+  auto scoreSize = [&](int64_t scoreDim) -> Value {
+    switch (scoreDim) {
+    case 0:
+      return dimValue(rewriter, loc, op.getQuery(), 0);
+    case 1:
+      return indexConstant(rewriter, loc, op.getNumHeads());
+    case 2:
+      return dimValue(rewriter, loc, op.getQuery(), 2);
+    default:
+      return dimValue(rewriter, loc, op.getKey(), 2);
+    }
+  };
+  Value one = indexConstant(rewriter, loc, 1);
+  Value stretch;
+  SmallVector<Value> unit(rank), dynamicSizes;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (!type.isDynamicDim(d))
+      continue;
+    Value size = dimValue(rewriter, loc, mask, d);
+    Value target = scoreSize(d + 4 - rank);
+    unit[d] = cmpi(rewriter, loc, arith::CmpIPredicate::eq, size, one);
+    Value stretches = andOf(
+        rewriter, loc, unit[d],
+        cmpi(rewriter, loc, arith::CmpIPredicate::ne, target, one));
+    stretch = stretch ? arith::OrIOp::create(rewriter, loc, stretch, stretches)
+                            .getResult()
+                      : stretches;
+    dynamicSizes.push_back(
+        arith::SelectOp::create(rewriter, loc, unit[d], target, size));
+  }
+  auto stretched = scf::IfOp::create(
+      rewriter, loc, stretch,
+      [&](OpBuilder &b, Location l) {
+        // Dims 1 at run time read index 0; the others read their index.
+        Value empty = tensor::EmptyOp::create(b, l, type, dynamicSizes);
+        SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank)};
+        SmallVector<IteratorType> iterators(rank, kPar);
+        Value copy =
+            linalg::GenericOp::create(
+                b, l, TypeRange{type}, ValueRange{}, ValueRange{empty}, maps,
+                iterators,
+                [&](OpBuilder &nb, Location nl, ValueRange) {
+                  SmallVector<Value> indices;
+                  Value zero = indexConstant(nb, nl, 0);
+                  for (int64_t d = 0; d < rank; ++d) {
+                    Value i = linalg::IndexOp::create(nb, nl, d);
+                    indices.push_back(
+                        unit[d] ? arith::SelectOp::create(nb, nl, unit[d],
+                                                          zero, i)
+                                      .getResult()
+                                : i);
+                  }
+                  linalg::YieldOp::create(
+                      nb, nl,
+                      tensor::ExtractOp::create(nb, nl, mask, indices)
+                          .getResult());
+                })
+                .getResult(0);
+        scf::YieldOp::create(b, l, copy);
+      },
+      [&](OpBuilder &b, Location l) { scf::YieldOp::create(b, l, mask); });
+  rewriter.modifyOpInPlace(
+      op, [&] { op.getMaskMutable().assign(stretched.getResult(0)); });
 }
 
 /// Checks at run time the sizes the verifier could not compare (dynamic on
@@ -508,8 +590,8 @@ Value kiln::checkAttentionSizes(OpBuilder &b, kiln::fused::AttentionOp op) {
   for (Value x : {k, v})
     requireSize(x, 1, kvHeads);
   // A mask dim that is not a static 1 must be the score dim it lines up
-  // with (a dynamic one that is 1 at run time does not broadcast: it fails
-  // the check).
+  // with (a dynamic one that is 1 at run time was stretched to it by
+  // broadcastDynamicUnitMaskDims).
   if (Value mask = op.getMask()) {
     auto type = cast<RankedTensorType>(mask.getType());
     for (int64_t d = 0; d < type.getRank(); ++d) {

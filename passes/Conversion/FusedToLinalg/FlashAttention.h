@@ -20,6 +20,16 @@ mlir::LogicalResult lowerAttentionByOnlineSoftmax(mlir::RewriterBase &rewriter,
                                                   int64_t queryTile,
                                                   int64_t keyTile);
 
+/// ONNX broadcasting of a mask dim whose type says `?`: where it is 1 at run
+/// time and the score dim it lines up with is not, the mask is copied,
+/// stretched along those dims, and `op` reads the copy (which costs the
+/// full [batch, heads, Sq, Sk] of the stretched dims; only such runs pay
+/// it). The lowerings tile the mask with the scores, so they read it as if
+/// every dynamic dim were the score dim; checkAttentionSizes then rejects
+/// only true contradictions. Nothing is built for static mask shapes.
+void broadcastDynamicUnitMaskDims(mlir::RewriterBase &rewriter,
+                                  fused::AttentionOp op);
+
 /// Checks at run time the sizes of `op` that its verifier could not compare
 /// (dynamic on at least one side): both lowerings read K, V, the mask and
 /// the destination at the query's batch and lengths. The i1 for

@@ -67,6 +67,7 @@ struct AttentionToLinalg : OpConversionPattern<kiln::fused::AttentionOp> {
     // ONNX Attention has them, kiln-fuse-attention proves them) are checked
     // here, and after a failed check nothing is read.
     Location loc = op.getLoc();
+    kiln::broadcastDynamicUnitMaskDims(rewriter, op);
     Value ok = kiln::checkAttentionSizes(rewriter, op);
     auto outType = cast<RankedTensorType>(op.getType());
     Value out = kiln::model_to_linalg::buildIfValid(
@@ -129,7 +130,8 @@ struct AttentionToLinalg : OpConversionPattern<kiln::fused::AttentionOp> {
     SmallVector<Value> inputs = {scores};
     SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(4)};
     bool booleanMask = false;
-    if (Value mask = adaptor.getMask()) {
+    // The op's own mask: broadcastDynamicUnitMaskDims may have replaced it.
+    if (Value mask = op.getMask()) {
       booleanMask =
           cast<RankedTensorType>(mask.getType()).getElementType().isInteger(1);
       inputs.push_back(mask);
