@@ -57,7 +57,8 @@ def repeat_kv(x, n_rep):
 class LlamaGQA(nn.Module):
     """Llama block attention: RoPE, GQA through repeat_kv, a causal mask
     computed for the run's length (triu of a -inf fill: Trilu), scale after
-    the matmul."""
+    the matmul. Its projections, heads and output are shared by the Llama
+    mask variants below."""
 
     def __init__(self, hidden=64, heads=4, kv_heads=2):
         super().__init__()
@@ -68,54 +69,53 @@ class LlamaGQA(nn.Module):
         self.o = nn.Linear(heads * self.d, hidden, bias=False)
         self.rope = Rope(self.d)
 
-    def forward(self, x):
-        b, s, _ = x.shape
+    def heads(self, x, b, s):
+        """q, k, v as [b, heads, s, d]: RoPE on q and k, k and v repeated by
+        repeat_kv (b, s: x's sizes, read once by the caller, as the export
+        records each read)."""
         q = self.q(x).view(b, s, self.h, self.d).transpose(1, 2)
         k = self.k(x).view(b, s, self.kvh, self.d).transpose(1, 2)
         v = self.v(x).view(b, s, self.kvh, self.d).transpose(1, 2)
         q, k = self.rope(q, s), self.rope(k, s)
         k, v = repeat_kv(k, self.h // self.kvh), repeat_kv(v, self.h // self.kvh)
-        mask = torch.triu(torch.full((s, s), float("-inf")), diagonal=1)
-        scores = torch.matmul(q, k.transpose(2, 3)) / math.sqrt(self.d) + mask
-        p = torch.softmax(scores, dim=-1)
+        return q, k, v
+
+    def merge(self, p, v, x, b, s):
+        """The probabilities times the values, heads merged, projected, plus
+        the residual."""
         out = torch.matmul(p, v).transpose(1, 2).reshape(b, s, -1)
         return self.o(out) + x
 
+    def forward(self, x):
+        b, s, _ = x.shape
+        q, k, v = self.heads(x, b, s)
+        mask = torch.triu(torch.full((s, s), float("-inf")), diagonal=1)
+        scores = torch.matmul(q, k.transpose(2, 3)) / math.sqrt(self.d) + mask
+        return self.merge(torch.softmax(scores, dim=-1), v, x, b, s)
 
-class LlamaPadMask(nn.Module):
+
+class LlamaPadMask(LlamaGQA):
     """Llama attention fed an input padding mask [b, s] of 1/0: the causal
     triangle built the way HF's _make_causal_mask does (min-float fill,
     masked_fill where arange < arange + 1: a Where chain) plus the expanded
     padding mask; the scale applied to q and k before the matmul."""
 
     def __init__(self, hidden=64, heads=4, kv_heads=1):
-        super().__init__()
-        self.h, self.kvh, self.d = heads, kv_heads, hidden // heads
-        self.q = nn.Linear(hidden, heads * self.d, bias=False)
-        self.k = nn.Linear(hidden, kv_heads * self.d, bias=False)
-        self.v = nn.Linear(hidden, kv_heads * self.d, bias=False)
-        self.o = nn.Linear(heads * self.d, hidden, bias=False)
-        self.rope = Rope(self.d)
+        super().__init__(hidden, heads, kv_heads)
 
     def forward(self, x, attention_mask):
         b, s, _ = x.shape
-        q = self.q(x).view(b, s, self.h, self.d).transpose(1, 2)
-        k = self.k(x).view(b, s, self.kvh, self.d).transpose(1, 2)
-        v = self.v(x).view(b, s, self.kvh, self.d).transpose(1, 2)
-        q, k = self.rope(q, s), self.rope(k, s)
-        k, v = repeat_kv(k, self.h // self.kvh), repeat_kv(v, self.h // self.kvh)
+        q, k, v = self.heads(x, b, s)
         causal = torch.full((s, s), NEG)
         cond = torch.arange(s)
         causal = causal.masked_fill(cond < (cond + 1).view(s, 1), 0.0)
         pad = (1.0 - attention_mask[:, None, None, :]) * NEG
         scale = self.d ** -0.25
         scores = torch.matmul(q * scale, (k * scale).transpose(2, 3)) + causal + pad
-        p = torch.softmax(scores, dim=-1)
-        out = torch.matmul(p, v).transpose(1, 2).reshape(b, s, -1)
-        return self.o(out) + x
+        return self.merge(torch.softmax(scores, dim=-1), v, x, b, s)
 
 
-class LlamaExpandMask(nn.Module):
+class LlamaExpandMask(LlamaGQA):
     """Llama attention with the [b, 1, q, k] mask built exactly as Hugging
     Face's _prepare_4d_causal_attention_mask (AttentionMaskConverter) does:
     the causal triangle of _make_causal_mask expanded to [b, 1, s, s], the
@@ -124,21 +124,11 @@ class LlamaExpandMask(nn.Module):
     repeat_kv, the scale after the matmul."""
 
     def __init__(self, hidden=64, heads=4, kv_heads=2):
-        super().__init__()
-        self.h, self.kvh, self.d = heads, kv_heads, hidden // heads
-        self.q = nn.Linear(hidden, heads * self.d, bias=False)
-        self.k = nn.Linear(hidden, kv_heads * self.d, bias=False)
-        self.v = nn.Linear(hidden, kv_heads * self.d, bias=False)
-        self.o = nn.Linear(heads * self.d, hidden, bias=False)
-        self.rope = Rope(self.d)
+        super().__init__(hidden, heads, kv_heads)
 
     def forward(self, x, attention_mask):
         b, s, _ = x.shape
-        q = self.q(x).view(b, s, self.h, self.d).transpose(1, 2)
-        k = self.k(x).view(b, s, self.kvh, self.d).transpose(1, 2)
-        v = self.v(x).view(b, s, self.kvh, self.d).transpose(1, 2)
-        q, k = self.rope(q, s), self.rope(k, s)
-        k, v = repeat_kv(k, self.h // self.kvh), repeat_kv(v, self.h // self.kvh)
+        q, k, v = self.heads(x, b, s)
         # _make_causal_mask
         causal = torch.full((s, s), NEG)
         cond = torch.arange(causal.size(-1))
@@ -150,9 +140,7 @@ class LlamaExpandMask(nn.Module):
         inverted = inverted.masked_fill(inverted.to(torch.bool), NEG)
         mask = causal_4d.masked_fill(inverted.bool(), NEG)
         scores = torch.matmul(q, k.transpose(2, 3)) / math.sqrt(self.d) + mask
-        p = torch.softmax(scores, dim=-1)
-        out = torch.matmul(p, v).transpose(1, 2).reshape(b, s, -1)
-        return self.o(out) + x
+        return self.merge(torch.softmax(scores, dim=-1), v, x, b, s)
 
 
 class FalconMQA(nn.Module):
