@@ -66,6 +66,16 @@ std::optional<double> splatFloat(Value v) {
   return attr.getSplatValue<APFloat>().convertToDouble();
 }
 
+/// The boolean a constant_of_shape fills with (a bool or integer value
+/// attribute), as torch.ones/torch.full of a mask export.
+std::optional<bool> boolFill(ConstantOfShapeOp fill) {
+  if (auto b = dyn_cast<BoolAttr>(fill.getValue()))
+    return b.getValue();
+  if (auto i = dyn_cast<IntegerAttr>(fill.getValue()))
+    return !i.getValue().isZero();
+  return std::nullopt;
+}
+
 /// A constant boolean [rows, cols] matrix (leading unit dims allowed) built
 /// from constants, Trilu, Not and bool-to-bool casts: the masks exporters
 /// write for torch.tril / masked_fill.
@@ -86,11 +96,7 @@ std::optional<SmallVector<bool>> constantMask(Value v, int64_t &rows,
   }
   // torch.ones(T, T) of a large T stays a constant_of_shape.
   if (auto fill = v.getDefiningOp<ConstantOfShapeOp>()) {
-    std::optional<bool> value;
-    if (auto b = dyn_cast<BoolAttr>(fill.getValue()))
-      value = b.getValue();
-    else if (auto i = dyn_cast<IntegerAttr>(fill.getValue()))
-      value = !i.getValue().isZero();
+    std::optional<bool> value = boolFill(fill);
     if (!value)
       return std::nullopt;
     return SmallVector<bool>(rows * cols, *value);
@@ -128,11 +134,7 @@ std::optional<SmallVector<bool>> constantMask(Value v, int64_t &rows,
 std::optional<std::function<bool(int64_t)>> bandMask(Value v,
                                                      int64_t &reach) {
   if (auto fill = v.getDefiningOp<ConstantOfShapeOp>()) {
-    std::optional<bool> value;
-    if (auto b = dyn_cast<BoolAttr>(fill.getValue()))
-      value = b.getValue();
-    else if (auto i = dyn_cast<IntegerAttr>(fill.getValue()))
-      value = !i.getValue().isZero();
+    std::optional<bool> value = boolFill(fill);
     if (!value)
       return std::nullopt;
     return [c = *value](int64_t) { return c; };
